@@ -1,0 +1,2 @@
+/** nota core module. */
+package dev.nota.core;

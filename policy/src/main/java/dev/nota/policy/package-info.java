@@ -1,0 +1,2 @@
+/** nota policy module. */
+package dev.nota.policy;

@@ -1,0 +1,2 @@
+/** nota testregistry module. */
+package dev.nota.testregistry;
