@@ -1,5 +1,7 @@
 package dev.nota.oci;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -69,6 +71,7 @@ public record Digest(Algorithm algorithm, String hex) {
    *
    * @throws InvalidContentException with a message naming the input when it is not a valid digest
    */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static Digest parse(String text) throws InvalidContentException {
     Digest d = tryParse(text);
     if (d == null) {
@@ -135,7 +138,8 @@ public record Digest(Algorithm algorithm, String hex) {
     return algorithm.label + "-" + hex;
   }
 
-  /** {@code algorithm:hex}. */
+  /** {@code algorithm:hex}; also the JSON form. */
+  @JsonValue
   @Override
   public String toString() {
     return algorithm.label + ":" + hex;

@@ -19,7 +19,7 @@ public record Manifest(
     String mediaType,
     String artifactType,
     Descriptor config,
-    List<Descriptor> layers,
+    @JsonInclude(JsonInclude.Include.ALWAYS) List<Descriptor> layers,
     Descriptor subject,
     Map<String, String> annotations) {
 

@@ -1,0 +1,190 @@
+package dev.nota.oci.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nota.oci.OciException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Credentials from a docker {@code config.json}, looked up as the docker CLI does: {@code credHelpers[registry]},
+ * else {@code credsStore}, each by running {@code docker-credential-<name> get}; else the {@code auths} entry (base64
+ * {@code auth} or {@code username}/{@code password}, and {@code identitytoken}). Keys of {@code auths} match after
+ * stripping a scheme and path; {@code docker.io} is also found under {@code https://index.docker.io/v1/}. A missing
+ * file means no credentials. The caller decides which file (nothing is read from the environment here).
+ */
+public final class DockerConfigCredentials implements CredentialStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HUB_KEY = "https://index.docker.io/v1/";
+  private static final List<String> HUB_ALIASES =
+      List.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
+
+  private final Path configFile;
+  private final Path helperDir;
+
+  /**
+   * @param configFile the {@code config.json} to read
+   * @param helperDir the directory holding {@code docker-credential-*} executables, or null to search {@code PATH}
+   */
+  public DockerConfigCredentials(Path configFile, Path helperDir) {
+    this.configFile = configFile;
+    this.helperDir = helperDir;
+  }
+
+  @Override
+  public Credential get(String registry) throws OciException {
+    JsonNode config;
+    try {
+      config = JSON.readTree(Files.readAllBytes(configFile));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new OciException("reading docker config " + configFile + ": " + e.getMessage(), e);
+    }
+    if (config == null || !config.isObject()) {
+      return null;
+    }
+    boolean hub = HUB_ALIASES.contains(registry.toLowerCase(Locale.ROOT));
+    String server = hub ? HUB_KEY : registry;
+    String helper = find(config.path("credHelpers"), registry, hub);
+    if (helper != null && !helper.isEmpty()) {
+      return runHelper(helper, server);
+    }
+    String store = config.path("credsStore").asText("");
+    if (!store.isEmpty()) {
+      Credential c = runHelper(store, server);
+      if (c != null) {
+        return c;
+      }
+    }
+    JsonNode auths = config.path("auths");
+    JsonNode entry = findNode(auths, registry, hub);
+    return entry == null ? null : fromAuth(entry, registry);
+  }
+
+  private static String find(JsonNode map, String registry, boolean hub) {
+    JsonNode n = findNode(map, registry, hub);
+    return n == null ? null : n.asText(null);
+  }
+
+  /** The value whose key names {@code registry} once scheme and path are stripped. */
+  private static JsonNode findNode(JsonNode map, String registry, boolean hub) {
+    if (!map.isObject()) {
+      return null;
+    }
+    JsonNode exact = map.get(registry);
+    if (exact != null) {
+      return exact;
+    }
+    for (Map.Entry<String, JsonNode> e : map.properties()) {
+      String host = hostOf(e.getKey());
+      if (host.equals(registry.toLowerCase(Locale.ROOT)) || (hub && HUB_ALIASES.contains(host))) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  static String hostOf(String key) {
+    String k = key.strip().toLowerCase(Locale.ROOT);
+    if (k.startsWith("http://")) {
+      k = k.substring(7);
+    } else if (k.startsWith("https://")) {
+      k = k.substring(8);
+    }
+    int slash = k.indexOf('/');
+    return slash < 0 ? k : k.substring(0, slash);
+  }
+
+  private Credential fromAuth(JsonNode entry, String registry) throws OciException {
+    String identityToken = entry.path("identitytoken").asText("");
+    if (!identityToken.isEmpty()) {
+      return Credential.identityToken(identityToken);
+    }
+    String auth = entry.path("auth").asText("");
+    if (!auth.isEmpty()) {
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new OciException("reading docker config " + configFile + ": the auth of " + registry
+            + " is not base64");
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        throw new OciException("reading docker config " + configFile + ": the auth of " + registry
+            + " is not user:password");
+      }
+      return Credential.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+    String user = entry.path("username").asText("");
+    String password = entry.path("password").asText("");
+    return user.isEmpty() ? null : Credential.basic(user, password);
+  }
+
+  private Credential runHelper(String name, String server) throws OciException {
+    String program = "docker-credential-" + name;
+    String command = helperDir == null ? program : helperDir.resolve(program).toString();
+    Process p;
+    try {
+      p = new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new OciException("credential helper " + program + " (named in " + configFile + ") cannot be run: "
+          + e.getMessage());
+    }
+    try {
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(server.getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] out;
+      try (InputStream stdout = p.getInputStream()) {
+        out = stdout.readNBytes(1024 * 1024);
+      }
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new OciException("credential helper " + program + " did not finish within 30 s");
+      }
+      String text = new String(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        if (text.toLowerCase(Locale.ROOT).contains("credentials not found")) {
+          return null;
+        }
+        throw new OciException("credential helper " + program + " failed with exit code " + p.exitValue()
+            + ": " + firstLine(text));
+      }
+      JsonNode json;
+      try {
+        json = JSON.readTree(out);
+      } catch (IOException e) {
+        throw new OciException("credential helper " + program + " printed something other than JSON");
+      }
+      String user = json.path("Username").asText("");
+      String secret = json.path("Secret").asText("");
+      if (secret.isEmpty()) {
+        return null;
+      }
+      return "<token>".equals(user) ? Credential.identityToken(secret) : Credential.basic(user, secret);
+    } catch (IOException e) {
+      throw new OciException("credential helper " + program + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new OciException("interrupted while running credential helper " + program);
+    }
+  }
+
+  private static String firstLine(String s) {
+    String line = s.strip().lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+}

@@ -1,0 +1,296 @@
+package dev.nota.oci.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nota.oci.NotFoundException;
+import dev.nota.oci.OciException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import okhttp3.ConnectionSpec;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Runs {@link Endpoint}s: picks the (lazily built) OkHttp client for the URL's scheme, retries idempotent calls with
+ * exponential backoff, and is the one place where HTTP failures become typed exceptions whose message starts with the
+ * endpoint's description.
+ */
+final class Transport implements Closeable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long BACKOFF_BASE_MS = 50;
+  private static final long BACKOFF_CAP_MS = 2_000;
+  private static final long RETRY_AFTER_CAP_S = 5;
+
+  private final RegistryOptions options;
+  private final RegistryAuth auth;
+  private OkHttpClient plainBare;
+  private OkHttpClient plain;
+  private OkHttpClient tlsBare;
+  private OkHttpClient tls;
+
+  /** Reads a successful response. */
+  interface Handler<T> {
+    T handle(Response response) throws IOException, OciException;
+  }
+
+  Transport(RegistryOptions options) {
+    this.options = options;
+    this.auth = new RegistryAuth(options.credentials(), url -> {
+      try {
+        return bare(url);
+      } catch (OciException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    });
+  }
+
+  static boolean isRetryableStatus(int status) {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+  }
+
+  int maxRetries() {
+    return options.maxRetries();
+  }
+
+  /** Runs {@code endpoint} and hands the accepted response to {@code handler}, closing it afterwards. */
+  <T> T run(Endpoint endpoint, Handler<T> handler) throws OciException {
+    int attempt = 0;
+    while (true) {
+      Response response = open(endpoint);
+      try (response) {
+        return handler.handle(response);
+      } catch (IOException e) {
+        if (endpoint.idempotent() && attempt < options.maxRetries() && isTransient(e)) {
+          sleep(backoff(attempt++, null));
+          continue;
+        }
+        throw unreachable(endpoint, e);
+      }
+    }
+  }
+
+  /** Runs {@code endpoint} and returns the accepted response, which the caller must close. */
+  Response open(Endpoint endpoint) throws OciException {
+    int attempt = 0;
+    while (true) {
+      Response response;
+      try {
+        response = client(endpoint.request().url()).newCall(endpoint.request()).execute();
+      } catch (RegistryAuth.AuthFailure e) {
+        throw new AuthenticationException(endpoint.description() + ": " + e.getMessage(), e.status, null);
+      } catch (StreamBody.SourceException e) {
+        throw new dev.nota.oci.InvalidContentException(endpoint.description() + ": " + e.getMessage()
+            + "; nothing was committed", e);
+      } catch (RegistryAuth.StoreFailure e) {
+        throw new OciException(endpoint.description() + ": " + e.getMessage(), e.getCause());
+      } catch (IOException e) {
+        if (endpoint.idempotent() && attempt < options.maxRetries() && isTransient(e)) {
+          sleep(backoff(attempt++, null));
+          continue;
+        }
+        throw unreachable(endpoint, e);
+      }
+      if (endpoint.accepts(response.code())) {
+        return response;
+      }
+      if (endpoint.idempotent() && isRetryableStatus(response.code()) && attempt < options.maxRetries()) {
+        Duration wait = backoff(attempt++, response.header("Retry-After"));
+        response.close();
+        sleep(wait);
+        continue;
+      }
+      try (response) {
+        throw failure(endpoint, response);
+      }
+    }
+  }
+
+  /** The exception for an unexpected status. */
+  OciException failure(Endpoint endpoint, Response response) {
+    int status = response.code();
+    String code = null;
+    String message = null;
+    try (InputStream in = response.body().byteStream()) {
+      byte[] body = in.readNBytes(64 * 1024);
+      JsonNode errors = JSON.readTree(body).path("errors");
+      if (errors.isArray() && !errors.isEmpty()) {
+        code = errors.get(0).path("code").asText(null);
+        message = errors.get(0).path("message").asText(null);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not a JSON error body: the status alone must do
+    }
+    String registry = endpoint.registry();
+    if (status == 401 || status == 403) {
+      String shown = code != null ? code : status == 401 ? "UNAUTHORIZED" : "DENIED";
+      String hint = auth.hasCredential(registry) ? ""
+          : " (no credentials for " + registry + "; log in or pass --username and --password-stdin)";
+      return new AuthenticationException(endpoint.description() + ": authentication to " + registry + " failed: "
+          + status + " " + shown + hint, status, code);
+    }
+    String answer = endpoint.description() + ": " + registry + " answered " + status + " "
+        + (code != null ? code + (message != null && !message.isEmpty() ? ": " + message : "") : reason(response));
+    if (status == 404 && endpoint.notFound()) {
+      return new NotFoundException(answer);
+    }
+    return new RegistryException(answer, status, code);
+  }
+
+  /** The exception for a call that got no usable answer. */
+  RegistryException unreachable(Endpoint endpoint, IOException e) {
+    String host = endpoint.request().url().host() + ":" + endpoint.request().url().port();
+    String what;
+    if (e instanceof SSLException) {
+      what = "TLS connection to " + host + " failed: " + e.getMessage()
+          + " (--ca-file trusts a private CA; --insecure-registry is for plain-HTTP registries)";
+    } else if (e instanceof UnknownHostException) {
+      what = "unknown host " + endpoint.request().url().host();
+    } else {
+      what = "no answer from " + host + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+    return new RegistryException(endpoint.description() + ": " + what, 0, null, e);
+  }
+
+  private static String reason(Response r) {
+    if (!r.message().isEmpty()) {
+      return r.message();
+    }
+    return switch (r.code()) {
+      case 400 -> "Bad Request";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 413 -> "Payload Too Large";
+      case 416 -> "Range Not Satisfiable";
+      case 429 -> "Too Many Requests";
+      case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "";
+    };
+  }
+
+  static boolean isTransient(IOException e) {
+    return !(e instanceof SSLException || e instanceof UnknownHostException || e instanceof InterruptedIOException
+        || e instanceof RegistryAuth.AuthFailure || e instanceof RegistryAuth.StoreFailure);
+  }
+
+  /** Exponential backoff with jitter; a {@code Retry-After} in seconds wins, capped at a few seconds. */
+  static Duration backoff(int attempt, String retryAfter) {
+    if (retryAfter != null) {
+      try {
+        long s = Long.parseLong(retryAfter.strip());
+        if (s >= 0) {
+          return Duration.ofSeconds(Math.min(s, RETRY_AFTER_CAP_S));
+        }
+      } catch (NumberFormatException e) {
+        // an HTTP date: use our own backoff
+      }
+    }
+    long ms = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(attempt, 16));
+    return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+  }
+
+  static void sleep(Duration d) throws OciException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OciException("interrupted");
+    }
+  }
+
+  OkHttpClient client(HttpUrl url) throws OciException {
+    if (url.isHttps()) {
+      synchronized (this) {
+        if (tls == null) {
+          tls = bare(url).newBuilder().addInterceptor(auth).authenticator(auth).build();
+        }
+        return tls;
+      }
+    }
+    synchronized (this) {
+      if (plain == null) {
+        plain = bare(url).newBuilder().addInterceptor(auth).authenticator(auth).build();
+      }
+      return plain;
+    }
+  }
+
+  /** A client without authentication, for token services. The TLS one shares the plain one's pool and threads. */
+  synchronized OkHttpClient bare(HttpUrl url) throws OciException {
+    if (plainBare == null) {
+      Duration t = options.timeout();
+      OkHttpClient.Builder b = new OkHttpClient.Builder()
+          .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)) // keeps TLS set-up out until it is needed
+          .connectTimeout(t).readTimeout(t).writeTimeout(t)
+          .addInterceptor(chain -> chain.proceed(
+              chain.request().newBuilder().header("User-Agent", options.userAgent()).build()));
+      if (options.debugLog() != null) {
+        b.addNetworkInterceptor(debugLog(options.debugLog()));
+      }
+      plainBare = b.build();
+    }
+    if (!url.isHttps()) {
+      return plainBare;
+    }
+    if (tlsBare == null) {
+      Tls t = Tls.create(options.caFile());
+      tlsBare = plainBare.newBuilder()
+          .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+          .sslSocketFactory(t.context.getSocketFactory(), t.trustManager)
+          .build();
+    }
+    return tlsBare;
+  }
+
+  private static Interceptor debugLog(Consumer<String> log) {
+    return chain -> {
+      Request r = chain.request();
+      String auth = r.header("Authorization");
+      String line = r.method() + " " + redact(r.url());
+      log.accept("> " + line + (auth == null ? "" : " [Authorization: " + auth.split(" ", 2)[0] + " <redacted>]"));
+      long start = System.nanoTime();
+      try {
+        Response response = chain.proceed(r);
+        log.accept("< " + response.code() + " " + line + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
+        return response;
+      } catch (IOException e) {
+        log.accept("< failed " + line + ": " + e);
+        throw e;
+      }
+    };
+  }
+
+  /** The URL with the values of signature- or token-like query parameters (pre-signed storage URLs) hidden. */
+  static String redact(HttpUrl url) {
+    HttpUrl.Builder b = url.newBuilder();
+    for (String name : url.queryParameterNames()) {
+      String n = name.toLowerCase(Locale.ROOT);
+      if (n.contains("signature") || n.contains("token") || n.contains("credential") || n.contains("key")) {
+        b.setQueryParameter(name, "REDACTED");
+      }
+    }
+    return b.build().toString();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (plainBare != null) {
+      plainBare.dispatcher().executorService().shutdown();
+      plainBare.connectionPool().evictAll();
+    }
+  }
+}
