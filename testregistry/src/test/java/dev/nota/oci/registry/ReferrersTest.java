@@ -1,0 +1,134 @@
+package dev.nota.oci.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nota.oci.Descriptor;
+import dev.nota.oci.Index;
+import dev.nota.oci.MediaTypes;
+import dev.nota.oci.NotFoundException;
+import dev.nota.oci.OciJson;
+import dev.nota.testregistry.TestRegistry;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ReferrersTest {
+
+  private static Set<Object> digests(List<Descriptor> ds) {
+    return ds.stream().map(Descriptor::digest).collect(Collectors.toSet());
+  }
+
+  @Test
+  void listsReferrersThroughTheApiWithoutWritingATagIndex() throws Exception {
+    try (TestRegistry registry = TestRegistry.start();
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+      RegistryTarget target = client.repository(registry.host(), "app");
+      Descriptor image = Artifacts.pushImage(target, "v1", "layer");
+      Descriptor sig = Artifacts.pushSignature(target, image, "one");
+      assertEquals(MediaTypes.NOTARY_SIGNATURE, sig.artifactType());
+      assertEquals(ReferrersSupport.API, target.referrersSupport());
+      List<Descriptor> found = target.referrers(image, MediaTypes.NOTARY_SIGNATURE);
+      assertEquals(1, found.size());
+      assertEquals(sig.digest(), found.get(0).digest());
+      assertEquals(sig.annotations(), found.get(0).annotations());
+      assertEquals(List.of(), target.referrers(image, "application/other"));
+      assertTrue(registry.requestLog().stream().noneMatch(l -> l.startsWith("PUT") && l.contains("/sha256-")));
+    }
+  }
+
+  @Test
+  void fallsBackToTheTagSchemaWithoutTheApi() throws Exception {
+    try (TestRegistry registry = TestRegistry.builder().referrersApi(false).start();
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+      RegistryTarget target = client.repository(registry.host(), "app");
+      Descriptor image = Artifacts.pushImage(target, "v1", "layer");
+      Descriptor one = Artifacts.pushSignature(target, image, "one");
+      Descriptor two = Artifacts.pushSignature(target, image, "two");
+      assertEquals(ReferrersSupport.TAG_SCHEMA, target.referrersSupport());
+      List<Descriptor> found = target.referrers(image, MediaTypes.NOTARY_SIGNATURE);
+      assertEquals(Set.of(one.digest(), two.digest()), digests(found));
+      assertEquals(MediaTypes.NOTARY_SIGNATURE, found.get(0).artifactType());
+      assertEquals(List.of(), target.referrers(image, "application/other"));
+      Index index = OciJson.parseIndex(target.fetchManifest(image.digest().referrersTag()).bytes());
+      assertEquals(2, index.manifests().size());
+    }
+  }
+
+  @Test
+  void mergesTheApiWithAnExistingTagIndex() throws Exception {
+    try (TestRegistry registry = TestRegistry.start();
+        RegistryClient forced = new RegistryClient(RegistryOptions.defaults().withForceReferrersTag(true));
+        RegistryClient plain = new RegistryClient(RegistryOptions.defaults())) {
+      RegistryTarget a = forced.repository(registry.host(), "app");
+      Descriptor image = Artifacts.pushImage(a, "v1", "layer");
+      Descriptor one = Artifacts.pushSignature(a, image, "one");
+      Descriptor two = Artifacts.pushSignature(plain.repository(registry.host(), "app"), image, "two");
+      List<Descriptor> found = plain.repository(registry.host(), "app").referrers(image, null);
+      assertEquals(Set.of(one.digest(), two.digest()), digests(found));
+      assertEquals(2, found.size());
+      Index index = OciJson.parseIndex(a.fetchManifest(image.digest().referrersTag()).bytes());
+      assertEquals(Set.of(one.digest()), digests(index.manifests()));
+    }
+  }
+
+  @Test
+  void concurrentSignersWithoutTheApiAreBothListed() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      try (TestRegistry registry = TestRegistry.builder().referrersApi(false).start();
+          RegistryClient c1 = new RegistryClient(RegistryOptions.defaults());
+          RegistryClient c2 = new RegistryClient(RegistryOptions.defaults())) {
+        RegistryTarget t1 = c1.repository(registry.host(), "app");
+        RegistryTarget t2 = c2.repository(registry.host(), "app");
+        Descriptor image = Artifacts.pushImage(t1, "v1", "layer");
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        CompletableFuture<Descriptor> f1 = CompletableFuture.supplyAsync(() -> sign(t1, image, "a", barrier));
+        CompletableFuture<Descriptor> f2 = CompletableFuture.supplyAsync(() -> sign(t2, image, "b", barrier));
+        Set<Object> expected = Set.of(f1.get().digest(), f2.get().digest());
+        assertEquals(expected, digests(t1.referrers(image, null)), "round " + round);
+        assertEquals(expected, digests(t2.referrers(image, null)), "round " + round);
+      }
+    }
+  }
+
+  private static Descriptor sign(RegistryTarget target, Descriptor image, String name, CyclicBarrier barrier) {
+    try {
+      barrier.await();
+      return Artifacts.pushSignature(target, image, name);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void deletingAReferrerRemovesItFromTheTagIndexFirst() throws Exception {
+    try (TestRegistry registry = TestRegistry.builder().referrersApi(false).start();
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+      RegistryTarget target = client.repository(registry.host(), "app");
+      Descriptor image = Artifacts.pushImage(target, "v1", "layer");
+      Descriptor one = Artifacts.pushSignature(target, image, "one");
+      Descriptor two = Artifacts.pushSignature(target, image, "two");
+      int before = registry.requestLog().size();
+      target.deleteManifest(one);
+      List<String> log = registry.requestLog().subList(before, registry.requestLog().size());
+      int indexPut = indexOf(log, "PUT /v2/app/manifests/" + image.digest().referrersTag());
+      int delete = indexOf(log, "DELETE /v2/app/manifests/" + one.digest());
+      assertTrue(indexPut >= 0 && delete > indexPut, log.toString());
+      assertEquals(Set.of(two.digest()), digests(target.referrers(image, null)));
+      assertThrows(NotFoundException.class, () -> target.fetchManifest(one.digest().toString()));
+    }
+  }
+
+  private static int indexOf(List<String> log, String prefix) {
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
