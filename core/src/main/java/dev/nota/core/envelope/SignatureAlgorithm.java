@@ -1,10 +1,270 @@
 package dev.nota.core.envelope;
 
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+
 /**
  * The six signature algorithms of the Notary Project signature specification. The leaf certificate's key fixes the
  * algorithm: RSA 2048/3072/4096 take RSASSA-PSS with SHA-256/384/512, EC P-256/384/521 take ECDSA with
- * SHA-256/384/512.
+ * SHA-256/384/512. Any other key is unsupported, so a signature can never pick a weaker algorithm than its key.
  */
 public enum SignatureAlgorithm {
-  // Implemented by the envelope work: JWS name, COSE id, hash, key spec and forKey(PublicKey).
+  RSASSA_PSS_SHA_256("PS256", -37, "RSA", 2048, null),
+  RSASSA_PSS_SHA_384("PS384", -38, "RSA", 3072, null),
+  RSASSA_PSS_SHA_512("PS512", -39, "RSA", 4096, null),
+  ECDSA_SHA_256("ES256", -7, "EC", 256, "secp256r1"),
+  ECDSA_SHA_384("ES384", -35, "EC", 384, "secp384r1"),
+  ECDSA_SHA_512("ES512", -36, "EC", 521, "secp521r1");
+
+  private final String jwsName;
+  private final int coseId;
+  private final String keyType;
+  private final int keySize;
+  private final String curve;
+
+  SignatureAlgorithm(String jwsName, int coseId, String keyType, int keySize, String curve) {
+    this.jwsName = jwsName;
+    this.coseId = coseId;
+    this.keyType = keyType;
+    this.keySize = keySize;
+    this.curve = curve;
+  }
+
+  /** The JWS {@code alg} value, e.g. {@code PS256}. */
+  public String jwsName() {
+    return jwsName;
+  }
+
+  /** The COSE algorithm identifier, e.g. {@code -37}. */
+  public int coseId() {
+    return coseId;
+  }
+
+  /** The name the Notary specification and plugin protocol use, e.g. {@code RSASSA-PSS-SHA-256}. */
+  public String specName() {
+    return name().replace("RSASSA_PSS", "RSASSA-PSS").replace('_', '-');
+  }
+
+  /** The plugin protocol's key spec, e.g. {@code RSA-2048} or {@code EC-256}. */
+  public String keySpec() {
+    return keyType + "-" + keySize;
+  }
+
+  /** The JCA name of the hash, e.g. {@code SHA-256}. */
+  public String hashJcaName() {
+    return "SHA-" + hashBits();
+  }
+
+  /** The hash length in bytes (32, 48 or 64). */
+  public int hashLength() {
+    return hashBits() / 8;
+  }
+
+  private int hashBits() {
+    return Integer.parseInt(name().substring(name().length() - 3));
+  }
+
+  /** Whether this is one of the RSASSA-PSS algorithms. */
+  public boolean isRsa() {
+    return curve == null;
+  }
+
+  /** The algorithm with JWS name {@code name}, or null. */
+  public static SignatureAlgorithm forJwsName(String name) {
+    for (SignatureAlgorithm a : values()) {
+      if (a.jwsName.equals(name)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** The algorithm with COSE identifier {@code id}, or null. */
+  public static SignatureAlgorithm forCoseId(long id) {
+    for (SignatureAlgorithm a : values()) {
+      if (a.coseId == id) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The algorithm that {@code key} implies.
+   *
+   * @throws EnvelopeException for any key but RSA 2048/3072/4096 and EC P-256/P-384/P-521, e.g. "unsupported key: RSA
+   *     1024"
+   */
+  public static SignatureAlgorithm forKey(PublicKey key) throws EnvelopeException {
+    if (key instanceof RSAPublicKey rsa) {
+      int bits = rsa.getModulus().bitLength();
+      for (SignatureAlgorithm a : values()) {
+        if (a.isRsa() && a.keySize == bits) {
+          return a;
+        }
+      }
+      throw unsupported("RSA " + bits);
+    }
+    if (key instanceof ECPublicKey ec) {
+      ECParameterSpec params = ec.getParams();
+      int bits = params.getCurve().getField().getFieldSize();
+      for (SignatureAlgorithm a : values()) {
+        if (!a.isRsa() && a.keySize == bits) {
+          if (sameCurve(params, a.curveSpec())) {
+            return a;
+          }
+          throw unsupported("EC " + bits + "-bit curve that is not NIST P-" + bits);
+        }
+      }
+      throw unsupported("EC " + bits + "-bit curve");
+    }
+    throw unsupported(key == null ? "none" : key.getAlgorithm());
+  }
+
+  private static EnvelopeException unsupported(String what) {
+    return new EnvelopeException("unsupported key: " + what
+        + " (the Notary Project allows RSA 2048/3072/4096 and EC P-256/P-384/P-521)");
+  }
+
+  private ECParameterSpec curveSpec() {
+    try {
+      AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+      p.init(new ECGenParameterSpec(curve));
+      return p.getParameterSpec(ECParameterSpec.class);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("curve " + curve + " is missing from this JVM", e);
+    }
+  }
+
+  private static boolean sameCurve(ECParameterSpec a, ECParameterSpec b) {
+    return a.getCurve().equals(b.getCurve())
+        && a.getGenerator().equals(b.getGenerator())
+        && a.getOrder().equals(b.getOrder())
+        && a.getCofactor() == b.getCofactor();
+  }
+
+  /**
+   * Verifies a raw signature as the COSE envelope requires: RSASSA-PSS with salt length equal to the hash length,
+   * ECDSA as {@code R||S}. Returns false for a wrong signature and for a key that does not fit this algorithm.
+   */
+  public boolean verify(PublicKey key, byte[] data, byte[] rawSignature) {
+    return verify(key, data, rawSignature, false);
+  }
+
+  /**
+   * Verifies a raw signature. With {@code anyPssSaltLength} an RSASSA-PSS signature may use any salt length, as JWS
+   * verifiers accept (golang-jwt verifies with an automatic salt length); ECDSA ignores the flag.
+   */
+  public boolean verify(PublicKey key, byte[] data, byte[] rawSignature, boolean anyPssSaltLength) {
+    try {
+      if (key == null || data == null || rawSignature == null || forKey(key) != this) {
+        return false;
+      }
+      if (isRsa()) {
+        RSAPublicKey rsa = (RSAPublicKey) key;
+        int saltLength = anyPssSaltLength ? pssSaltLength(rsa, rawSignature) : hashLength();
+        if (saltLength < 0) {
+          return false;
+        }
+        Signature s = Signature.getInstance("RSASSA-PSS");
+        s.setParameter(pssParameters(saltLength));
+        s.initVerify(key);
+        s.update(data);
+        return s.verify(rawSignature);
+      }
+      int width = (keySize + 7) / 8;
+      if (rawSignature.length != 2 * width) {
+        return false;
+      }
+      Signature s = Signature.getInstance("SHA" + hashBits() + "withECDSAinP1363Format");
+      s.initVerify(key);
+      s.update(data);
+      return s.verify(rawSignature);
+    } catch (EnvelopeException | GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The PSS parameters with MGF1 of this algorithm's hash, trailer field 1. */
+  public PSSParameterSpec pssParameters(int saltLength) {
+    return new PSSParameterSpec(hashJcaName(), "MGF1", new MGF1ParameterSpec(hashJcaName()), saltLength, 1);
+  }
+
+  /**
+   * Recovers the salt length of an RSASSA-PSS signature (RFC 8017, EMSA-PSS-VERIFY steps 1-10) so that the JCA can
+   * then verify it; -1 when the encoded message is not well formed. The JCA does the actual verification.
+   */
+  private int pssSaltLength(RSAPublicKey key, byte[] signature) throws GeneralSecurityException {
+    BigInteger n = key.getModulus();
+    int modBytes = (n.bitLength() + 7) / 8;
+    BigInteger s = new BigInteger(1, signature);
+    if (signature.length != modBytes || s.compareTo(n) >= 0) {
+      return -1;
+    }
+    int emBits = n.bitLength() - 1;
+    int emLen = (emBits + 7) / 8;
+    byte[] em = toFixedLength(s.modPow(key.getPublicExponent(), n), emLen);
+    int hLen = hashLength();
+    if (em == null || emLen < hLen + 2 || (em[emLen - 1] & 0xff) != 0xbc) {
+      return -1;
+    }
+    int dbLen = emLen - hLen - 1;
+    byte[] h = java.util.Arrays.copyOfRange(em, dbLen, dbLen + hLen);
+    byte[] db = mgf1(h, dbLen);
+    for (int i = 0; i < dbLen; i++) {
+      db[i] ^= em[i];
+    }
+    db[0] &= (byte) (0xff >>> (8 * emLen - emBits));
+    int i = 0;
+    while (i < dbLen && db[i] == 0) {
+      i++;
+    }
+    if (i == dbLen || db[i] != 1) {
+      return -1;
+    }
+    return dbLen - i - 1;
+  }
+
+  private byte[] mgf1(byte[] seed, int length) throws GeneralSecurityException {
+    MessageDigest md = MessageDigest.getInstance(hashJcaName());
+    byte[] out = new byte[length];
+    int done = 0;
+    for (int counter = 0; done < length; counter++) {
+      md.update(seed);
+      md.update(new byte[] {(byte) (counter >>> 24), (byte) (counter >>> 16), (byte) (counter >>> 8), (byte) counter});
+      byte[] block = md.digest();
+      int take = Math.min(block.length, length - done);
+      System.arraycopy(block, 0, out, done, take);
+      done += take;
+    }
+    return out;
+  }
+
+  private static byte[] toFixedLength(BigInteger value, int length) {
+    byte[] b = value.toByteArray();
+    if (b.length == length) {
+      return b;
+    }
+    if (b.length > length) {
+      for (int i = 0; i < b.length - length; i++) {
+        if (b[i] != 0) {
+          return null;
+        }
+      }
+      return java.util.Arrays.copyOfRange(b, b.length - length, b.length);
+    }
+    byte[] out = new byte[length];
+    System.arraycopy(b, 0, out, length - b.length, b.length);
+    return out;
+  }
 }
