@@ -1,10 +1,156 @@
 package dev.nota.cli;
 
-/** Placeholder entry point; replaced by the picocli command tree. */
-public final class Nota {
-  private Nota() {}
+import dev.nota.core.NotaException;
+import dev.nota.oci.InvalidReferenceException;
+import dev.nota.oci.OciException;
+import dev.nota.policy.PolicyException;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code nota} command: signs and verifies OCI artifacts the way notation does. */
+@Command(
+    name = "nota",
+    mixinStandardHelpOptions = true,
+    versionProvider = Nota.Version.class,
+    description = "Sign and verify OCI artifacts, compatible with the Notary Project's notation.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:verification failed or no signature",
+      "2:usage or configuration error",
+      "3:registry or network error",
+      "4:internal error"
+    },
+    subcommands = {
+      SignCommand.class,
+      VerifyCommand.class,
+      ListCommand.class,
+      InspectCommand.class,
+      CertCommand.class,
+      KeyCommand.class,
+      PolicyCommand.class,
+      RegistryCommand.class,
+      VersionCommand.class,
+      AutoComplete.GenerateCompletion.class
+    })
+public final class Nota implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
 
   public static void main(String[] args) {
-    System.out.println("nota");
+    System.exit(run(Context.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs nota with {@code args} in {@code context}, printing to {@code out} and {@code err}; returns the exit code. */
+  static int run(Context context, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = commandLine(context);
+    cli.setOut(out);
+    cli.setErr(err);
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static CommandLine commandLine(Context context) {
+    CommandLine cli = new CommandLine(new Nota(), new Factory(context));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine));
+    cli.setParameterExceptionHandler((e, args) -> {
+      e.getCommandLine().getErr().println("Error: " + e.getMessage());
+      e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help' for more information.");
+      return ExitCode.USAGE;
+    });
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return cli;
+  }
+
+  /** Prints one line for {@code e} and picks the exit code for it. */
+  private static int report(Exception e, CommandLine commandLine) {
+    PrintWriter err = commandLine.getErr();
+    int code = exitCode(e);
+    err.println("Error: " + oneLine(e));
+    if (code == ExitCode.INTERNAL || isDebug(commandLine)) {
+      e.printStackTrace(err);
+    }
+    return code;
+  }
+
+  static int exitCode(Exception e) {
+    if (e instanceof UserException u) {
+      return u.exitCode();
+    }
+    if (e instanceof InvalidReferenceException || e instanceof PolicyException) {
+      return ExitCode.USAGE;
+    }
+    if (e instanceof NotaException) {
+      return ExitCode.USAGE;
+    }
+    if (e instanceof OciException) {
+      return ExitCode.REGISTRY;
+    }
+    if (e instanceof java.io.IOException) {
+      return ExitCode.REGISTRY;
+    }
+    return ExitCode.INTERNAL;
+  }
+
+  private static String oneLine(Exception e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = e.getClass().getSimpleName();
+    }
+    return m.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private static boolean isDebug(CommandLine commandLine) {
+    for (CommandLine c = commandLine; c != null; c = c.getParent()) {
+      Object o = c.getCommand();
+      if (o instanceof Debuggable d && d.debug()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A command that has a {@code --debug} flag. */
+  interface Debuggable {
+    boolean debug();
+  }
+
+  /** Prints the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"nota " + version(), "Java " + Runtime.version()};
+    }
+
+    static String version() {
+      String v = Nota.class.getPackage().getImplementationVersion();
+      return v == null ? "development" : v;
+    }
+  }
+
+  /** Creates commands, handing the context to those whose constructor takes one. */
+  private record Factory(Context context) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      for (Constructor<?> c : cls.getDeclaredConstructors()) {
+        if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == Context.class) {
+          c.setAccessible(true);
+          return cls.cast(c.newInstance(context));
+        }
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
   }
 }

@@ -1,0 +1,113 @@
+package dev.nota.cli;
+
+import dev.nota.core.NotaException;
+import dev.nota.core.envelope.EnvelopeContent;
+import dev.nota.core.envelope.Envelopes;
+import dev.nota.oci.Descriptor;
+import dev.nota.oci.Manifest;
+import dev.nota.oci.MediaTypes;
+import dev.nota.oci.OciJson;
+import dev.nota.oci.Target;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nota inspect}: what each signature of an artifact says, without judging it. */
+@Command(name = "inspect", description = "Show the signatures of an artifact: signer, times, format, digests.")
+final class InspectCommand implements Callable<Integer>, Nota.Debuggable {
+  @Spec CommandSpec spec;
+  @Mixin TargetOptions target;
+
+  @Parameters(index = "0", paramLabel = "REFERENCE")
+  String reference;
+
+  @Option(names = "--max-signatures", defaultValue = "100", description = "Most signatures to show.")
+  int maxSignatures;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "tree", description = "tree (or text) or json.")
+  OutputFormat output;
+
+  private final Context context;
+
+  InspectCommand(Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public boolean debug() {
+    return target.debug;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Targets targets = new Targets(context, target)) {
+      Targets.Opened opened = targets.open(reference, null, spec.commandLine().getErr());
+      List<Descriptor> signatures = opened.target().referrers(opened.artifact(), MediaTypes.NOTARY_SIGNATURE);
+      if (signatures.size() > maxSignatures) {
+        signatures = signatures.subList(0, maxSignatures);
+      }
+      List<Map<String, Object>> entries = new ArrayList<>();
+      for (Descriptor d : signatures) {
+        entries.add(describe(opened.target(), d));
+      }
+      if (output == OutputFormat.json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("reference", opened.display());
+        doc.put("mediaType", opened.artifact().mediaType());
+        doc.put("signatures", entries);
+        Json.print(out, doc);
+        return ExitCode.OK;
+      }
+      if (entries.isEmpty()) {
+        out.println(opened.display() + " has no associated signature");
+        return ExitCode.OK;
+      }
+      out.println(opened.display());
+      out.println("└── " + MediaTypes.NOTARY_SIGNATURE);
+      for (int i = 0; i < entries.size(); i++) {
+        boolean last = i == entries.size() - 1;
+        Tree.print(out, entries.get(i), "    ", last);
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  private static Map<String, Object> describe(Target target, Descriptor signature) throws Exception {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("digest", signature.digest().toString());
+    try {
+      Manifest manifest = OciJson.parseManifest(target.fetchManifest(signature.digest().toString()).bytes());
+      if (manifest.layers().size() != 1) {
+        m.put("error", "signature manifest has " + manifest.layers().size() + " layers, expected 1");
+        return m;
+      }
+      Descriptor layer = manifest.layers().get(0);
+      m.put("signatureEnvelopeType", layer.mediaType());
+      if (layer.size() > Envelopes.MAX_ENVELOPE_SIZE) {
+        m.put("error", "envelope is over " + Envelopes.MAX_ENVELOPE_SIZE + " bytes");
+        return m;
+      }
+      byte[] bytes;
+      try (InputStream in = target.fetchBlob(layer)) {
+        bytes = in.readAllBytes();
+      }
+      EnvelopeContent content = Envelopes.parse(layer.mediaType(), bytes).content();
+      m.putAll(Reports.envelopeSummary(content));
+      m.put("signedArtifact", dev.nota.core.envelope.Payload.parse(content.payload()).targetArtifact().toString());
+    } catch (NotaException | dev.nota.oci.InvalidContentException | dev.nota.oci.NotFoundException e) {
+      m.put("error", e.getMessage());
+    }
+    return m;
+  }
+}

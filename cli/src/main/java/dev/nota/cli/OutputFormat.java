@@ -1,0 +1,8 @@
+package dev.nota.cli;
+
+/** {@code --output} values. */
+enum OutputFormat {
+  text,
+  json,
+  tree
+}

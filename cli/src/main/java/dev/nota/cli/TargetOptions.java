@@ -1,0 +1,29 @@
+package dev.nota.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Flags that say where an artifact lives and how to reach it (a picocli mixin shared by the commands). */
+final class TargetOptions {
+  @Option(names = {"-u", "--username"}, description = "Username for the registry.")
+  String username;
+
+  @Option(names = "--password-stdin", description = "Read the registry password (or token) from standard input.")
+  boolean passwordStdin;
+
+  @Option(names = "--insecure-registry",
+      description = "Talk plain HTTP to the registry of the reference (loopback registries always may).")
+  boolean insecureRegistry;
+
+  @Option(names = "--ca-file", paramLabel = "PEM",
+      description = "Trust the CA certificates in this PEM file for registry TLS, besides the system's.")
+  Path caFile;
+
+  @Option(names = "--oci-layout",
+      description = "The reference is an OCI image layout directory (<dir>@<digest> or <dir>:<tag>), "
+          + "or a .tar of one.")
+  boolean ociLayout;
+
+  @Option(names = {"-d", "--debug"}, description = "Print debug output (never secrets).")
+  boolean debug;
+}

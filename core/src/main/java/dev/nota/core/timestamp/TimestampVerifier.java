@@ -1,0 +1,30 @@
+package dev.nota.core.timestamp;
+
+import dev.nota.core.NotaException;
+import dev.nota.core.envelope.SignatureAlgorithm;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Checks an RFC 3161 timestamp countersignature over a primitive signature and says when it proves the signature
+ * existed. The trust anchors are the certificates of the policy's {@code tsa} stores.
+ */
+public interface TimestampVerifier {
+
+  /** The authentic time, as a range {@code [genTime - accuracy, genTime + accuracy]}. */
+  record TimeRange(Instant earliest, Instant latest) {}
+
+  /**
+   * Verifies {@code token} as a timestamp of {@code signature} and returns the proven time.
+   *
+   * @throws NotaException when the token is malformed, not over this signature, or not trusted
+   */
+  TimeRange verify(byte[] token, byte[] signature, SignatureAlgorithm algorithm, List<X509Certificate> tsaRoots)
+      throws NotaException;
+
+  /** Fails every timestamp: used where timestamp verification is not available. */
+  TimestampVerifier UNSUPPORTED = (token, signature, algorithm, roots) -> {
+    throw new NotaException("timestamp verification is not supported by this build of nota");
+  };
+}

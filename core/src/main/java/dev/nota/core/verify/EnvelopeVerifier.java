@@ -1,0 +1,315 @@
+package dev.nota.core.verify;
+
+import dev.nota.core.NotaException;
+import dev.nota.core.envelope.EnvelopeContent;
+import dev.nota.core.envelope.Envelopes;
+import dev.nota.core.envelope.Payload;
+import dev.nota.core.revocation.RevocationChecker;
+import dev.nota.core.timestamp.TimestampVerifier;
+import dev.nota.core.envelope.SignedAttributes;
+import dev.nota.core.envelope.SigningScheme;
+import dev.nota.core.x509.CertificateRules;
+import dev.nota.oci.Descriptor;
+import dev.nota.policy.PolicyException;
+import dev.nota.policy.TrustStore;
+import dev.nota.policy.TrustStoreRef;
+import dev.nota.policy.TrustStoreType;
+import dev.nota.policy.TrustedIdentity;
+import dev.nota.policy.ValidationAction;
+import dev.nota.policy.ValidationType;
+import dev.nota.policy.VerifyTimestamp;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the checks of the Notary Project verification workflow on one signature envelope, in notation's order:
+ * integrity, authenticity with trusted identity, expiry, authentic timestamp, revocation, then the signed target and
+ * the user metadata. Each failure is enforced or logged by the policy's level; the first enforced failure ends the
+ * evaluation.
+ */
+public final class EnvelopeVerifier {
+  private final TrustStore trustStore;
+  private final Clock clock;
+  private final RevocationChecker revocation;
+  private final TimestampVerifier timestamps;
+
+  public EnvelopeVerifier(
+      TrustStore trustStore, Clock clock, RevocationChecker revocation, TimestampVerifier timestamps) {
+    this.trustStore = trustStore;
+    this.clock = clock;
+    this.revocation = revocation;
+    this.timestamps = timestamps;
+  }
+
+  /**
+   * Verifies {@code envelope} as a signature of {@code expectedTarget} under {@code policy}.
+   *
+   * @param signatureManifest the signature manifest the envelope came from (null for a detached envelope)
+   * @param userMetadata key/value pairs that must be present in the signed payload's annotations
+   */
+  public SignatureResult verify(
+      Descriptor signatureManifest,
+      String mediaType,
+      byte[] envelope,
+      Descriptor expectedTarget,
+      PolicyStatement policy,
+      Map<String, String> userMetadata) {
+    Run run = new Run(policy);
+    EnvelopeContent content = null;
+    try {
+      content = Envelopes.parse(mediaType, envelope).verify();
+      CertificateRules.checkCodeSigningChain(content.certificateChain(), null);
+      run.pass(ValidationType.INTEGRITY, null);
+    } catch (NotaException e) {
+      run.fail(ValidationType.INTEGRITY, e.getMessage());
+    }
+    if (content != null && !run.stopped()) {
+      check(content, expectedTarget, policy, userMetadata, run);
+    }
+    return new SignatureResult(signatureManifest, mediaType, content, run.results, null);
+  }
+
+  private void check(
+      EnvelopeContent content,
+      Descriptor expectedTarget,
+      PolicyStatement policy,
+      Map<String, String> userMetadata,
+      Run run) {
+    SignedAttributes signed = content.signedAttributes();
+    List<X509Certificate> chain = content.certificateChain();
+    Instant now = clock.instant();
+
+    // A signature that needs a verification plugin, or carries critical attributes nota cannot process, is
+    // inconclusive: it fails at every level, as the plugin specification requires of verifiers without plugins.
+    if (signed.verificationPlugin() != null) {
+      run.failAlways(ValidationType.INTEGRITY, "the signature requires verification plugin \""
+          + signed.verificationPlugin() + "\", and nota does not run verification plugins");
+      return;
+    }
+    if (!content.unprocessedCriticalKeys().isEmpty()) {
+      run.failAlways(ValidationType.INTEGRITY,
+          "the signature has critical attributes nota cannot process: " + content.unprocessedCriticalKeys());
+      return;
+    }
+
+    // Authenticity: the chain ends in a certificate of a trust store of the type the signing scheme requires,
+    // and the leaf's subject is a trusted identity.
+    TrustStoreType storeType = signed.signingScheme() == SigningScheme.X509_SIGNING_AUTHORITY
+        ? TrustStoreType.SIGNING_AUTHORITY
+        : TrustStoreType.CA;
+    String authenticity = authenticityProblem(chain, policy, storeType);
+    if (authenticity == null) {
+      authenticity = identityProblem(chain.get(0), policy.trustedIdentities());
+    }
+    run.result(ValidationType.AUTHENTICITY, authenticity);
+    if (run.stopped()) {
+      return;
+    }
+
+    // Expiry of the signature itself.
+    if (signed.expiry() != null && !now.isBefore(signed.expiry())) {
+      run.result(ValidationType.EXPIRY, "digital signature has expired on \"" + rfc1123(signed.expiry()) + "\"");
+    } else {
+      run.pass(ValidationType.EXPIRY, null);
+    }
+    if (run.stopped()) {
+      return;
+    }
+
+    run.result(ValidationType.AUTHENTIC_TIMESTAMP, timestampProblem(content, policy, now));
+    if (run.stopped()) {
+      return;
+    }
+
+    if (policy.signatureVerification().action(ValidationType.REVOCATION) != ValidationAction.SKIP) {
+      Instant signingTime = signed.authenticSigningTime() != null ? signed.authenticSigningTime() : null;
+      run.result(ValidationType.REVOCATION, revocation.check(chain, signingTime));
+      if (run.stopped()) {
+        return;
+      }
+    }
+
+    checkPayload(content, expectedTarget, userMetadata, run);
+  }
+
+  private static void checkPayload(
+      EnvelopeContent content, Descriptor expectedTarget, Map<String, String> userMetadata, Run run) {
+    Payload payload;
+    try {
+      payload = Payload.parse(content.payload());
+    } catch (NotaException e) {
+      run.failAlways(ValidationType.INTEGRITY, e.getMessage());
+      return;
+    }
+    Descriptor signed = payload.targetArtifact();
+    if (expectedTarget != null && !signed.sameContent(expectedTarget)) {
+      run.failAlways(null, "the signature is for " + signed.digest() + " (" + signed.mediaType() + ", "
+          + signed.size() + " bytes), not for " + expectedTarget.digest() + " (" + expectedTarget.mediaType()
+          + ", " + expectedTarget.size() + " bytes)");
+      return;
+    }
+    for (Map.Entry<String, String> e : userMetadata.entrySet()) {
+      String actual = signed.annotations().get(e.getKey());
+      if (!e.getValue().equals(actual)) {
+        run.failAlways(null, "the signed user metadata has " + e.getKey() + "="
+            + (actual == null ? "(absent)" : actual) + ", required " + e.getKey() + "=" + e.getValue());
+        return;
+      }
+    }
+  }
+
+  private String authenticityProblem(List<X509Certificate> chain, PolicyStatement policy, TrustStoreType type) {
+    List<TrustStoreRef> refs = policy.trustStores().stream().filter(r -> r.type() == type).toList();
+    if (refs.isEmpty()) {
+      return "trust policy \"" + policy.name() + "\" names no trust store of type " + type.value()
+          + ", which this signature's signing scheme requires";
+    }
+    List<X509Certificate> anchors = new ArrayList<>();
+    for (TrustStoreRef ref : refs) {
+      try {
+        anchors.addAll(trustStore.certificates(ref.type(), ref.name()));
+      } catch (PolicyException e) {
+        return e.getMessage();
+      }
+    }
+    for (X509Certificate c : chain) {
+      for (X509Certificate anchor : anchors) {
+        if (sameCertificate(c, anchor)) {
+          return null;
+        }
+      }
+    }
+    return "the signature's certificate chain does not contain any trusted certificate of trust store(s) "
+        + refs.stream().map(r -> r.type().value() + ":" + r.name()).toList()
+        + " (signed by \"" + chain.get(0).getSubjectX500Principal().getName() + "\")";
+  }
+
+  private static String identityProblem(X509Certificate leaf, List<TrustedIdentity> identities) {
+    for (TrustedIdentity identity : identities) {
+      if (identity.matches(leaf.getSubjectX500Principal())) {
+        return null;
+      }
+    }
+    return "signing certificate from the digital signature does not match the X.509 trusted identities of the "
+        + "trust policy (subject \"" + leaf.getSubjectX500Principal().getName() + "\")";
+  }
+
+  private String timestampProblem(EnvelopeContent content, PolicyStatement policy, Instant now) {
+    SignedAttributes signed = content.signedAttributes();
+    List<X509Certificate> chain = content.certificateChain();
+    if (signed.signingScheme() == SigningScheme.X509_SIGNING_AUTHORITY) {
+      return validityProblem(chain, signed.authenticSigningTime(), "authentic signing time");
+    }
+    List<TrustStoreRef> tsaStores =
+        policy.trustStores().stream().filter(r -> r.type() == TrustStoreType.TSA).toList();
+    boolean expiredNow = validityProblem(chain, now, "verification time") != null;
+    boolean triggered = !tsaStores.isEmpty()
+        && (policy.signatureVerification().verifyTimestamp() != VerifyTimestamp.AFTER_CERT_EXPIRY || expiredNow);
+    if (!triggered) {
+      return validityProblem(chain, now, "verification time");
+    }
+    byte[] token = content.unsignedAttributes() == null ? null : content.unsignedAttributes().timestampSignature();
+    if (token == null) {
+      return "no timestamp countersignature was found in the signature envelope, and trust policy \""
+          + policy.name() + "\" requires one";
+    }
+    List<X509Certificate> roots = new ArrayList<>();
+    for (TrustStoreRef ref : tsaStores) {
+      try {
+        roots.addAll(trustStore.certificates(ref.type(), ref.name()));
+      } catch (PolicyException e) {
+        return e.getMessage();
+      }
+    }
+    try {
+      TimestampVerifier.TimeRange range =
+          timestamps.verify(token, content.signature(), content.algorithm(), roots);
+      for (X509Certificate c : chain) {
+        if (range.earliest().isBefore(c.getNotBefore().toInstant())) {
+          return "timestamp can be before certificate \"" + c.getSubjectX500Principal().getName()
+              + "\" validity period, it will be valid from \"" + rfc1123(c.getNotBefore().toInstant()) + "\"";
+        }
+        if (range.latest().isAfter(c.getNotAfter().toInstant())) {
+          return "timestamp can be after certificate \"" + c.getSubjectX500Principal().getName()
+              + "\" validity period, it was expired at \"" + rfc1123(c.getNotAfter().toInstant()) + "\"";
+        }
+      }
+      return null;
+    } catch (NotaException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static String validityProblem(List<X509Certificate> chain, Instant at, String what) {
+    for (X509Certificate c : chain) {
+      if (at.isBefore(c.getNotBefore().toInstant())) {
+        return what + " is before certificate \"" + c.getSubjectX500Principal().getName()
+            + "\" validity period, it will be valid from \"" + rfc1123(c.getNotBefore().toInstant()) + "\"";
+      }
+      if (at.isAfter(c.getNotAfter().toInstant())) {
+        return what + " is after certificate \"" + c.getSubjectX500Principal().getName()
+            + "\" validity period, it was expired at \"" + rfc1123(c.getNotAfter().toInstant()) + "\"";
+      }
+    }
+    return null;
+  }
+
+  /** Times in messages as notation prints them, e.g. {@code Tue, 27 Jun 2023 06:10:00 +0000}. */
+  static String rfc1123(Instant t) {
+    return RFC1123.format(t);
+  }
+
+  private static final DateTimeFormatter RFC1123 =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+  private static boolean sameCertificate(X509Certificate a, X509Certificate b) {
+    try {
+      return Arrays.equals(a.getEncoded(), b.getEncoded());
+    } catch (CertificateEncodingException e) {
+      return false;
+    }
+  }
+
+  /** The results of one evaluation, with the policy's actions applied. */
+  private static final class Run {
+    final PolicyStatement policy;
+    final List<CheckResult> results = new ArrayList<>();
+
+    Run(PolicyStatement policy) {
+      this.policy = policy;
+    }
+
+    void result(ValidationType type, String problem) {
+      if (problem == null) {
+        pass(type, null);
+      } else {
+        fail(type, problem);
+      }
+    }
+
+    void pass(ValidationType type, String note) {
+      results.add(new CheckResult(type, policy.signatureVerification().action(type), true, note));
+    }
+
+    void fail(ValidationType type, String problem) {
+      results.add(new CheckResult(type, policy.signatureVerification().action(type), false, problem));
+    }
+
+    void failAlways(ValidationType type, String problem) {
+      results.add(new CheckResult(type, ValidationAction.ENFORCE, false, problem));
+    }
+
+    boolean stopped() {
+      return results.stream().anyMatch(CheckResult::fatal);
+    }
+  }
+}
