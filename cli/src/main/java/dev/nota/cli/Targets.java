@@ -78,7 +78,7 @@ final class Targets implements Closeable {
     if (verb != null && byTag) {
       err.println("Warning: Always " + verb + " the artifact using digest(@" + artifact.digest() + ") rather than a tag(:"
           + tag + ") because tags are mutable and a tag reference can point to a different artifact than the one "
-          + verb + "ed.");
+          + (verb.endsWith("y") ? verb.substring(0, verb.length() - 1) + "ied" : verb + "ed") + ".");
     }
   }
 

@@ -96,7 +96,10 @@ public final class LocalKey implements PrimitiveSigner {
         return converter.getPrivateKey(info);
       }
       if (parsed instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
+        // SEC1 keys may omit the public key; the private key info alone is enough then.
+        return pair.getPublicKeyInfo() != null
+            ? converter.getKeyPair(pair).getPrivate()
+            : converter.getPrivateKey(pair.getPrivateKeyInfo());
       }
       if (parsed instanceof PKCS8EncryptedPrivateKeyInfo || parsed instanceof PEMEncryptedKeyPair) {
         throw new KeyException("private key " + file + " is encrypted; nota reads unencrypted PEM keys "
