@@ -14,38 +14,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code nota inspect}: what each signature of an artifact says, without judging it. */
 @Command(name = "inspect", description = "Show the signatures of an artifact: signer, times, format, digests.")
-final class InspectCommand implements Callable<Integer>, Nota.Debuggable {
-  @Spec CommandSpec spec;
-  @Mixin TargetOptions target;
-
-  @Parameters(index = "0", paramLabel = "REFERENCE")
-  String reference;
-
+final class InspectCommand extends ArtifactCommand {
   @Option(names = "--max-signatures", defaultValue = "100", description = "Most signatures to show.")
   int maxSignatures;
 
   @Option(names = {"-o", "--output"}, defaultValue = "tree", description = "tree (or text) or json.")
   OutputFormat output;
 
-  private final Context context;
-
   InspectCommand(Context context) {
-    this.context = context;
-  }
-
-  @Override
-  public boolean debug() {
-    return target.debug;
+    super(context);
   }
 
   @Override
@@ -53,10 +35,7 @@ final class InspectCommand implements Callable<Integer>, Nota.Debuggable {
     PrintWriter out = spec.commandLine().getOut();
     try (Targets targets = new Targets(context, target)) {
       Targets.Opened opened = targets.open(reference, null, spec.commandLine().getErr());
-      List<Descriptor> signatures = opened.target().referrers(opened.artifact(), MediaTypes.NOTARY_SIGNATURE);
-      if (signatures.size() > maxSignatures) {
-        signatures = signatures.subList(0, maxSignatures);
-      }
+      List<Descriptor> signatures = signatures(opened, maxSignatures);
       List<Map<String, Object>> entries = new ArrayList<>();
       for (Descriptor d : signatures) {
         entries.add(describe(opened.target(), d));

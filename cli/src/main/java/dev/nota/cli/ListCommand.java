@@ -7,38 +7,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code nota list}: the signatures of an artifact, as a tree like notation's. */
 @Command(name = "list", aliases = "ls", description = "List the signatures of an artifact.")
-final class ListCommand implements Callable<Integer>, Nota.Debuggable {
-  @Spec CommandSpec spec;
-  @Mixin TargetOptions target;
-
-  @Parameters(index = "0", paramLabel = "REFERENCE")
-  String reference;
-
+final class ListCommand extends ArtifactCommand {
   @Option(names = "--max-signatures", defaultValue = "100", description = "Most signatures to list.")
   int maxSignatures;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.")
   OutputFormat output;
 
-  private final Context context;
-
   ListCommand(Context context) {
-    this.context = context;
-  }
-
-  @Override
-  public boolean debug() {
-    return target.debug;
+    super(context);
   }
 
   @Override
@@ -46,10 +28,7 @@ final class ListCommand implements Callable<Integer>, Nota.Debuggable {
     PrintWriter out = spec.commandLine().getOut();
     try (Targets targets = new Targets(context, target)) {
       Targets.Opened opened = targets.open(reference, null, spec.commandLine().getErr());
-      List<Descriptor> signatures = opened.target().referrers(opened.artifact(), MediaTypes.NOTARY_SIGNATURE);
-      if (signatures.size() > maxSignatures) {
-        signatures = signatures.subList(0, maxSignatures);
-      }
+      List<Descriptor> signatures = signatures(opened, maxSignatures);
       if (output == OutputFormat.json) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("reference", opened.display());

@@ -9,23 +9,12 @@ import dev.nota.core.sign.Signer;
 import dev.nota.oci.MediaTypes;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code nota sign}: signs an artifact and pushes the signature next to it. */
 @Command(name = "sign", description = "Sign an artifact and store the signature in the registry (or layout).")
-final class SignCommand implements Callable<Integer>, Nota.Debuggable {
-  @Spec CommandSpec spec;
-  @Mixin TargetOptions target;
-
-  @Parameters(index = "0", paramLabel = "REFERENCE", description = "The artifact: registry/repo:tag or @digest.")
-  String reference;
-
+final class SignCommand extends ArtifactCommand {
   @Option(names = {"-k", "--key"}, description = "Signing key name (default: the default key).")
   String key;
 
@@ -47,15 +36,8 @@ final class SignCommand implements Callable<Integer>, Nota.Debuggable {
       description = "Also maintain the sha256-<digest> referrers tag index when the registry has the Referrers API.")
   boolean forceReferrersTag;
 
-  private final Context context;
-
   SignCommand(Context context) {
-    this.context = context;
-  }
-
-  @Override
-  public boolean debug() {
-    return target.debug;
+    super(context);
   }
 
   @Override

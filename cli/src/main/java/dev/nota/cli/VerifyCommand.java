@@ -15,23 +15,12 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code nota verify}: checks an artifact's signatures against the trust policy and trust store, offline. */
 @Command(name = "verify", description = "Verify the signatures of an artifact against the trust policy.")
-final class VerifyCommand implements Callable<Integer>, Nota.Debuggable {
-  @Spec CommandSpec spec;
-  @Mixin TargetOptions target;
-
-  @Parameters(index = "0", paramLabel = "REFERENCE", description = "The artifact: registry/repo:tag or @digest.")
-  String reference;
-
+final class VerifyCommand extends ArtifactCommand {
   @Option(names = {"-m", "--user-metadata"}, paramLabel = "KEY=VALUE",
       description = "Metadata that must be in the signature (repeatable).")
   List<String> userMetadata;
@@ -46,15 +35,8 @@ final class VerifyCommand implements Callable<Integer>, Nota.Debuggable {
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.")
   OutputFormat output;
 
-  private final Context context;
-
   VerifyCommand(Context context) {
-    this.context = context;
-  }
-
-  @Override
-  public boolean debug() {
-    return target.debug;
+    super(context);
   }
 
   @Override
