@@ -6,7 +6,7 @@ import dev.nota.core.verify.EnvelopeVerifier;
 import dev.nota.core.verify.PolicyStatement;
 import dev.nota.core.revocation.RevocationChecker;
 import dev.nota.core.verify.SignatureResult;
-import dev.nota.core.timestamp.TimestampVerifier;
+import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
 import dev.nota.core.verify.VerificationOutcome;
 import dev.nota.core.verify.Verifier;
 import dev.nota.policy.OciTrustPolicyDocument;
@@ -54,7 +54,8 @@ final class VerifyCommand extends ArtifactCommand {
     OciTrustPolicyDocument policies = OciTrustPolicyDocument.load(config.root());
     X509TrustStore trustStore = new X509TrustStore(config.trustStoreRoot());
     Verifier verifier = new Verifier(trustStore,
-        new EnvelopeVerifier(trustStore, context.clock(), RevocationChecker.OFFLINE, TimestampVerifier.UNSUPPORTED),
+        new EnvelopeVerifier(trustStore, context.clock(), RevocationChecker.OFFLINE,
+            new Rfc3161TimestampVerifier(RevocationChecker.OFFLINE, context.clock())),
         4);
     try (Targets targets = new Targets(context, target)) {
       Targets.Opened opened = targets.open(reference, "verify", err);

@@ -231,18 +231,7 @@ public final class EnvelopeVerifier {
       }
     }
     try {
-      TimestampVerifier.TimeRange range =
-          timestamps.verify(token, content.signature(), content.algorithm(), roots);
-      for (X509Certificate c : chain) {
-        if (range.earliest().isBefore(c.getNotBefore().toInstant())) {
-          return "timestamp can be before certificate \"" + c.getSubjectX500Principal().getName()
-              + "\" validity period, it will be valid from \"" + rfc1123(c.getNotBefore().toInstant()) + "\"";
-        }
-        if (range.latest().isAfter(c.getNotAfter().toInstant())) {
-          return "timestamp can be after certificate \"" + c.getSubjectX500Principal().getName()
-              + "\" validity period, it was expired at \"" + rfc1123(c.getNotAfter().toInstant()) + "\"";
-        }
-      }
+      timestamps.verify(token, content.signature(), content.algorithm(), roots, chain);
       return null;
     } catch (NotaException e) {
       return e.getMessage();
