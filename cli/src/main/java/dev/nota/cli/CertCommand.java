@@ -1,6 +1,7 @@
 package dev.nota.cli;
 
 import dev.nota.core.key.KeyEntry;
+import dev.nota.core.key.TestKeyInstaller;
 import dev.nota.core.x509.Certificates;
 import dev.nota.core.x509.TestCertificates;
 import dev.nota.policy.TrustStoreType;
@@ -235,7 +236,7 @@ final class CertCommand implements Runnable {
       };
       TestCertificates.Generated g =
           TestCertificates.generate(name, spec, Duration.ofDays(days), context.clock());
-      KeyEntry entry = TestCertificates.install(context.config().root(), name, g, makeDefault);
+      KeyEntry entry = TestKeyInstaller.install(context.config().root(), name, g, makeDefault);
       PrintWriter out = this.spec.commandLine().getOut();
       out.println("generated certificate expiring on " + g.chain().get(0).getNotAfter().toInstant());
       out.println("wrote key: " + entry.keyPath());

@@ -1,7 +1,6 @@
 package dev.nota.core.key;
 
 import dev.nota.core.NotaException;
-import dev.nota.core.envelope.EnvelopeException;
 import dev.nota.core.envelope.PrimitiveSigner;
 import dev.nota.core.envelope.SignatureAlgorithm;
 import dev.nota.core.x509.CertificateRuleException;
@@ -16,11 +15,11 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -28,87 +27,119 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * A signing key in local files: a PEM private key (PKCS#8, PKCS#1 or SEC1) and its certificate chain, leaf first.
- * Loading checks that the key matches the leaf and that the chain may sign code, so that nothing is signed with a
- * key notation would reject.
+ * A signing key in local files, as notation's {@code signingkeys.json} names them: an unencrypted PEM private key
+ * (PKCS#8 {@code PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}) and its certificate
+ * chain, leaf first. Loading checks that the chain passes the Notary Project certificate rules now and that the
+ * key belongs to the leaf, so that nothing is ever signed that notation would refuse to verify.
  */
 public final class LocalKey implements PrimitiveSigner {
+  private static final long MAX_KEY_FILE = 1024 * 1024;
+  private static final byte[] PROBE = "nota: does this key belong to this certificate?"
+      .getBytes(StandardCharsets.US_ASCII);
+
   private final PrivateKey key;
   private final List<X509Certificate> chain;
   private final SignatureAlgorithm algorithm;
 
   private LocalKey(PrivateKey key, List<X509Certificate> chain, SignatureAlgorithm algorithm) {
     this.key = key;
-    this.chain = List.copyOf(chain);
+    this.chain = chain;
     this.algorithm = algorithm;
   }
 
-  /** Loads a key file and a certificate chain file. */
+  /** Loads a PEM key file and a certificate chain file (PEM or DER), checking the chain at the current time. */
   public static LocalKey load(Path keyPem, Path certChainPem) throws KeyException {
+    return load(keyPem, certChainPem, Clock.systemUTC());
+  }
+
+  /** Loads a PEM key file and a certificate chain file, checking the chain at {@code clock}'s time. */
+  public static LocalKey load(Path keyPem, Path certChainPem, Clock clock) throws KeyException {
     List<X509Certificate> chain;
     try {
       chain = Certificates.readPem(certChainPem);
     } catch (CertificateRuleException e) {
       throw new KeyException(e.getMessage(), e);
     }
-    return of(readPrivateKey(keyPem), chain);
+    return of(readPrivateKey(keyPem), chain, clock);
   }
 
-  /** A key and chain already in memory. */
+  /** A key and chain already in memory, the chain checked at the current time. */
   public static LocalKey of(PrivateKey key, List<X509Certificate> chain) throws KeyException {
-    if (chain == null || chain.isEmpty()) {
-      throw new KeyException("the signing key has no certificate");
+    return of(key, chain, Clock.systemUTC());
+  }
+
+  /**
+   * A key and chain already in memory.
+   *
+   * @throws KeyException if the chain breaks a certificate rule at {@code clock}'s time, or the key does not belong
+   *     to the leaf certificate
+   */
+  public static LocalKey of(PrivateKey key, List<X509Certificate> chain, Clock clock) throws KeyException {
+    if (key == null) {
+      throw new KeyException("no private key given");
     }
+    if (chain == null || chain.isEmpty()) {
+      throw new KeyException("the signing key has no certificate chain");
+    }
+    List<X509Certificate> copy = List.copyOf(chain);
     SignatureAlgorithm algorithm;
     try {
-      CertificateRules.checkCodeSigningChain(chain, Instant.now());
-      algorithm = SignatureAlgorithm.forKey(chain.get(0).getPublicKey());
+      CertificateRules.checkCodeSigningChain(copy, clock.instant());
+      algorithm = SignatureAlgorithm.forKey(copy.get(0).getPublicKey());
     } catch (NotaException e) {
       throw new KeyException("cannot sign with this certificate chain: " + e.getMessage(), e);
     }
-    LocalKey local = new LocalKey(key, chain, algorithm);
+    LocalKey local = new LocalKey(key, copy, algorithm);
+    String mismatch = "the private key does not match the certificate " + leafName(copy.get(0));
+    byte[] probe;
     try {
-      byte[] probe = "nota key check".getBytes(StandardCharsets.US_ASCII);
-      if (!algorithm.verify(chain.get(0).getPublicKey(), probe, local.sign(probe))) {
-        throw new KeyException("the private key does not match the certificate "
-            + chain.get(0).getSubjectX500Principal().getName());
-      }
+      probe = local.sign(PROBE);
     } catch (KeyException e) {
-      throw e;
-    } catch (NotaException e) {
-      throw new KeyException("the private key does not match the certificate "
-          + chain.get(0).getSubjectX500Principal().getName() + ": " + e.getMessage(), e);
+      throw new KeyException(mismatch + " (" + e.getMessage() + ")", e);
+    }
+    if (!algorithm.verify(copy.get(0).getPublicKey(), PROBE, probe)) {
+      throw new KeyException(mismatch);
     }
     return local;
   }
 
+  /**
+   * Reads the first private key of a PEM file, skipping other blocks (such as the {@code EC PARAMETERS} block that
+   * {@code openssl ecparam -genkey} writes first, or certificates).
+   */
   static PrivateKey readPrivateKey(Path file) throws KeyException {
-    Object parsed;
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-        PEMParser parser = new PEMParser(r)) {
-      parsed = parser.readObject();
-    } catch (IOException | RuntimeException e) {
-      throw new KeyException("cannot read private key " + file + ": " + oneLine(e), e);
-    }
     try {
+      if (Files.size(file) > MAX_KEY_FILE) {
+        throw new KeyException("private key file " + file + " is over " + MAX_KEY_FILE + " bytes");
+      }
+    } catch (IOException e) {
+      throw new KeyException("cannot read private key " + file + ": " + oneLine(e), e);
+    }
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
+        PEMParser parser = new PEMParser(r)) {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (parsed instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-      if (parsed instanceof PEMKeyPair pair) {
-        // SEC1 keys may omit the public key; the private key info alone is enough then.
-        return pair.getPublicKeyInfo() != null
-            ? converter.getKeyPair(pair).getPrivate()
-            : converter.getPrivateKey(pair.getPrivateKeyInfo());
-      }
-      if (parsed instanceof PKCS8EncryptedPrivateKeyInfo || parsed instanceof PEMEncryptedKeyPair) {
-        throw new KeyException("private key " + file + " is encrypted; nota reads unencrypted PEM keys "
-            + "(decrypt it with 'openssl pkey -in KEY -out PLAIN')");
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (o instanceof PrivateKeyInfo info) {
+          return converter.getPrivateKey(info);
+        }
+        if (o instanceof PEMKeyPair pair) {
+          // not getKeyPair: a SEC1 key may leave out its public key
+          return converter.getPrivateKey(pair.getPrivateKeyInfo());
+        }
+        if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
+          throw new KeyException("private key " + file + " is encrypted, which nota does not support for local "
+              + "keys; decrypt it first (openssl pkey -in ENCRYPTED.key -out PLAIN.key)");
+        }
+        if (!(o instanceof X509CertificateHolder) && !(o instanceof ASN1ObjectIdentifier)) {
+          throw new KeyException("file " + file + " holds a PEM " + o.getClass().getSimpleName()
+              + " where a private key was expected");
+        }
       }
     } catch (IOException | RuntimeException e) {
       throw new KeyException("cannot read private key " + file + ": " + oneLine(e), e);
     }
-    throw new KeyException("file " + file + " is not a PEM private key");
+    throw new KeyException("file " + file + " holds no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or "
+        + "EC PRIVATE KEY)");
   }
 
   @Override
@@ -121,23 +152,30 @@ public final class LocalKey implements PrimitiveSigner {
     return chain;
   }
 
+  /**
+   * Signs {@code toBeSigned}: RSASSA-PSS with MGF1 of the same hash and a salt as long as the hash, or ECDSA
+   * returning {@code R||S} at the curve's fixed width.
+   */
   @Override
-  public byte[] sign(byte[] toBeSigned) throws NotaException {
+  public byte[] sign(byte[] toBeSigned) throws KeyException {
     try {
       Signature s;
-      String hash = algorithm.hashJcaName();
       if (algorithm.isRsa()) {
         s = Signature.getInstance("RSASSA-PSS");
-        s.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), algorithm.hashLength(), 1));
+        s.setParameter(algorithm.pssParameters(algorithm.hashLength()));
       } else {
-        s = Signature.getInstance(hash.replace("-", "") + "withECDSAinP1363Format");
+        s = Signature.getInstance(algorithm.hashJcaName().replace("-", "") + "withECDSAinP1363Format");
       }
       s.initSign(key);
       s.update(toBeSigned);
       return s.sign();
-    } catch (GeneralSecurityException e) {
-      throw new EnvelopeException("signing failed: " + oneLine(e));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new KeyException("signing with the " + key.getAlgorithm() + " key failed: " + oneLine(e), e);
     }
+  }
+
+  private static String leafName(X509Certificate leaf) {
+    return "\"" + leaf.getSubjectX500Principal().getName() + "\"";
   }
 
   private static String oneLine(Exception e) {

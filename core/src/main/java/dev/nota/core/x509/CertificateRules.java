@@ -2,19 +2,37 @@ package dev.nota.core.x509;
 
 import dev.nota.core.envelope.EnvelopeException;
 import dev.nota.core.envelope.SignatureAlgorithm;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.asn1.x509.Certificate;
 
 /**
- * The certificate requirements of the Notary Project signature specification, as notation-core-go enforces them:
- * chain order and signatures (leaf first, a self-signed root last), CA and leaf key usage, extended key usage for
- * code signing or timestamping, leaf key sizes, no SHA-1, and validity at a given time.
+ * The certificate requirements of the Notary Project signature specification, applied the way notation-core-go
+ * applies them, so that nota refuses exactly the chains notation refuses.
+ *
+ * <p>A chain is ordered leaf first and ends in a self-signed root whose issuer name equals its subject name byte for
+ * byte; every other certificate is issued (name and signature) by the one after it and is not self-signed. CA
+ * certificates need {@code basicConstraints cA=true} (path length honoured) and a key usage with
+ * {@code keyCertSign}; the leaf needs a key usage with {@code digitalSignature} and none of the encipherment, key
+ * agreement or certificate/CRL signing bits, must not be a CA, and must hold an RSA 2048/3072/4096 or EC
+ * P-256/384/521 key. For code signing the key usage extensions must be critical and the leaf's extended key usage
+ * must not include serverAuth, clientAuth, emailProtection, timeStamping or OCSPSigning; for timestamping the leaf's
+ * extended key usage must be critical and exactly timeStamping. A single self-signed certificate is allowed and
+ * must satisfy the leaf rules.
+ *
+ * <p>Deliberate matches of notation-core-go rather than the spec text: {@code anyExtendedKeyUsage} is not refused,
+ * SHA-1 signed certificates are refused in multi-certificate chains but accepted as a lone self-signed certificate
+ * (Go's {@code CheckSignature} allows SHA-1 there), and the critical flag of {@code basicConstraints} is not
+ * checked. MD2 and MD5 signatures are always refused.
  */
 public final class CertificateRules {
   private static final String KEY_USAGE = "2.5.29.15";
@@ -26,37 +44,208 @@ public final class CertificateRules {
       "1.3.6.1.5.5.7.3.4", "emailProtection",
       TIME_STAMPING, "timeStamping",
       "1.3.6.1.5.5.7.3.9", "OCSPSigning");
+  private static final Set<String> SHA1_SIGNATURES = Set.of(
+      "1.2.840.113549.1.1.5", "1.2.840.10045.4.1", "1.2.840.10040.4.3", "1.3.14.3.2.29");
+  private static final Set<String> MD_SIGNATURES = Set.of("1.2.840.113549.1.1.2", "1.2.840.113549.1.1.4");
   private static final String[] KEY_USAGE_NAMES = {
     "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement", "keyCertSign",
     "cRLSign", "encipherOnly", "decipherOnly"
   };
+  private static final int DIGITAL_SIGNATURE = 0;
+  private static final int KEY_CERT_SIGN = 5;
   /** Key usages a signing leaf must not have (indexes into {@link #KEY_USAGE_NAMES}). */
   private static final int[] FORBIDDEN_LEAF_USAGES = {2, 3, 4, 5, 6, 7, 8};
+
+  private enum Purpose { CODE_SIGNING, TIMESTAMPING }
 
   private CertificateRules() {}
 
   /**
    * Checks a code signing chain, leaf first.
    *
-   * @param at the time every certificate must be valid at, or null for no time check
+   * @param signingTime the time every certificate must be valid at, or null for no time check
+   * @throws CertificateRuleException naming the first certificate that breaks a rule, and the rule
    */
-  public static void checkCodeSigningChain(List<X509Certificate> chain, Instant at) throws CertificateRuleException {
-    checkChain(chain, at);
-    X509Certificate leaf = chain.get(0);
-    checkSigningLeafKeyUsage(leaf, true);
+  public static void checkCodeSigningChain(List<X509Certificate> chain, Instant signingTime)
+      throws CertificateRuleException {
+    check(chain, signingTime, Purpose.CODE_SIGNING);
+  }
+
+  /**
+   * Checks a timestamping (TSA) chain, leaf first.
+   *
+   * @param at the time every certificate must be valid at, or null for no time check
+   * @throws CertificateRuleException naming the first certificate that breaks a rule, and the rule
+   */
+  public static void checkTimestampingChain(List<X509Certificate> chain, Instant at)
+      throws CertificateRuleException {
+    check(chain, at, Purpose.TIMESTAMPING);
+  }
+
+  private static void check(List<X509Certificate> chain, Instant at, Purpose purpose)
+      throws CertificateRuleException {
+    if (chain == null || chain.isEmpty()) {
+      throw new CertificateRuleException("certificate chain is empty: it needs at least the signing certificate");
+    }
+    for (X509Certificate c : chain) {
+      if (c == null) {
+        throw new CertificateRuleException("certificate chain contains a missing (null) certificate");
+      }
+    }
+    int n = chain.size();
+    if (n == 1) {
+      X509Certificate cert = chain.get(0);
+      checkValidity(cert, at);
+      if (!selfIssued(cert)) {
+        throw new CertificateRuleException("certificate " + subject(cert) + " is alone in its chain but is not "
+            + "self-issued (its issuer " + issuer(cert) + " differs); add its issuing certificates up to the root");
+      }
+      checkSignature(cert, cert, false);
+      checkLeaf(cert, purpose);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      X509Certificate cert = chain.get(i);
+      checkValidity(cert, at);
+      if (i == n - 1) {
+        if (!selfIssued(cert)) {
+          throw new CertificateRuleException("certificate chain must end with a self-signed root certificate, but "
+              + "the last certificate " + subject(cert) + " was issued by " + issuer(cert));
+        }
+        checkSignature(cert, cert, true);
+      } else {
+        X509Certificate parent = chain.get(i + 1);
+        if (selfIssued(cert) && verifies(cert, cert)) {
+          throw new CertificateRuleException("certificate " + subject(cert) + " is self-signed but is not the last "
+              + "certificate of the chain; the chain must be ordered leaf first, root last, with one root");
+        }
+        if (!Arrays.equals(rawIssuer(cert), rawSubject(parent))) {
+          throw new CertificateRuleException("certificate " + subject(cert) + " was not issued by the next "
+              + "certificate " + subject(parent) + " (its issuer is " + issuer(cert)
+              + "); the chain must be ordered leaf first, each certificate followed by its issuer");
+        }
+        checkSignature(cert, parent, true);
+      }
+      if (i == 0) {
+        checkLeaf(cert, purpose);
+      } else {
+        checkCa(cert, i - 1, purpose);
+      }
+    }
+  }
+
+  private static void checkValidity(X509Certificate cert, Instant at) throws CertificateRuleException {
+    if (at == null) {
+      return;
+    }
+    Instant from = cert.getNotBefore().toInstant();
+    Instant until = cert.getNotAfter().toInstant();
+    if (at.isBefore(from)) {
+      throw new CertificateRuleException("certificate " + subject(cert) + " is not yet valid at " + at
+          + " (valid from " + from + " to " + until + ")");
+    }
+    if (at.isAfter(until)) {
+      throw new CertificateRuleException("certificate " + subject(cert) + " has expired at " + at
+          + " (valid from " + from + " to " + until + ")");
+    }
+  }
+
+  /** Verifies the signature of {@code cert} with the key of {@code issuer}. */
+  private static void checkSignature(X509Certificate cert, X509Certificate issuer, boolean inChain)
+      throws CertificateRuleException {
+    String alg = cert.getSigAlgOID();
+    if (MD_SIGNATURES.contains(alg) || inChain && SHA1_SIGNATURES.contains(alg)) {
+      throw new CertificateRuleException("certificate " + subject(cert) + " is signed with the insecure algorithm "
+          + cert.getSigAlgName());
+    }
+    if (!verifies(cert, issuer)) {
+      throw new CertificateRuleException(cert == issuer
+          ? "certificate " + subject(cert) + " is not self-signed: its signature does not verify with its own key"
+          : "signature of certificate " + subject(cert) + " does not verify with the key of its issuer "
+              + subject(issuer));
+    }
+  }
+
+  private static boolean verifies(X509Certificate cert, X509Certificate issuer) {
     try {
-      List<String> eku = leaf.getExtendedKeyUsage();
-      if (eku != null) {
-        for (String oid : eku) {
-          String name = FORBIDDEN_FOR_CODE_SIGNING.get(oid);
-          if (name != null) {
-            throw new CertificateRuleException(
-                "certificate " + subject(leaf) + " cannot sign code: its extended key usage includes " + name);
-          }
+      cert.verify(issuer.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** {@code ca} is a CA certificate with {@code below} CA certificates under it (the leaf not counted). */
+  private static void checkCa(X509Certificate ca, int below, Purpose purpose) throws CertificateRuleException {
+    int pathLen = ca.getBasicConstraints();
+    if (pathLen < 0) {
+      throw new CertificateRuleException("certificate " + subject(ca) + " issues another certificate of the chain "
+          + "but is not a CA: its basicConstraints extension must be present with cA=true");
+    }
+    if (below > pathLen) {
+      throw new CertificateRuleException("CA certificate " + subject(ca) + " allows a path length of " + pathLen
+          + " but has " + below + " CA certificate(s) below it");
+    }
+    boolean[] ku = ca.getKeyUsage();
+    if (ku == null) {
+      throw new CertificateRuleException("CA certificate " + subject(ca)
+          + " has no key usage extension; it needs one with keyCertSign");
+    }
+    if (purpose == Purpose.CODE_SIGNING && !isCritical(ca, KEY_USAGE)) {
+      throw new CertificateRuleException("CA certificate " + subject(ca)
+          + " has a key usage extension that is not marked critical");
+    }
+    if (!bit(ku, KEY_CERT_SIGN)) {
+      throw new CertificateRuleException("CA certificate " + subject(ca) + " lacks the keyCertSign key usage");
+    }
+  }
+
+  private static void checkLeaf(X509Certificate leaf, Purpose purpose) throws CertificateRuleException {
+    if (leaf.getBasicConstraints() >= 0) {
+      throw new CertificateRuleException("certificate " + subject(leaf) + " is a CA certificate (basicConstraints "
+          + "cA=true), so it cannot be the signing certificate");
+    }
+    boolean[] ku = leaf.getKeyUsage();
+    if (ku == null) {
+      throw new CertificateRuleException("certificate " + subject(leaf)
+          + " has no key usage extension; a signing certificate needs one with digitalSignature");
+    }
+    if (purpose == Purpose.CODE_SIGNING && !isCritical(leaf, KEY_USAGE)) {
+      throw new CertificateRuleException("certificate " + subject(leaf)
+          + " has a key usage extension that is not marked critical");
+    }
+    if (!bit(ku, DIGITAL_SIGNATURE)) {
+      throw new CertificateRuleException("certificate " + subject(leaf)
+          + " cannot sign: its key usage lacks digitalSignature");
+    }
+    List<String> forbidden = new ArrayList<>();
+    for (int i : FORBIDDEN_LEAF_USAGES) {
+      if (bit(ku, i)) {
+        forbidden.add(KEY_USAGE_NAMES[i]);
+      }
+    }
+    if (!forbidden.isEmpty()) {
+      throw new CertificateRuleException("certificate " + subject(leaf) + " cannot sign: its key usage includes "
+          + String.join(", ", forbidden) + " (only digitalSignature and nonRepudiation are allowed)");
+    }
+    List<String> eku = extendedKeyUsage(leaf);
+    if (purpose == Purpose.CODE_SIGNING) {
+      for (String oid : eku) {
+        String name = FORBIDDEN_FOR_CODE_SIGNING.get(oid);
+        if (name != null) {
+          throw new CertificateRuleException(
+              "certificate " + subject(leaf) + " cannot sign code: its extended key usage includes " + name);
         }
       }
-    } catch (CertificateParsingException e) {
-      throw new CertificateRuleException("certificate " + subject(leaf) + " has an unreadable extended key usage", e);
+    } else {
+      if (!eku.equals(List.of(TIME_STAMPING))) {
+        throw new CertificateRuleException("timestamping certificate " + subject(leaf) + " must have exactly one "
+            + "extended key usage, timeStamping" + (eku.isEmpty() ? ", but has none" : ", but has " + eku));
+      }
+      if (!isCritical(leaf, EXTENDED_KEY_USAGE)) {
+        throw new CertificateRuleException("timestamping certificate " + subject(leaf)
+            + " has an extended key usage extension that is not marked critical");
+      }
     }
     try {
       SignatureAlgorithm.forKey(leaf.getPublicKey());
@@ -65,135 +254,53 @@ public final class CertificateRules {
     }
   }
 
-  /** Checks a timestamping (TSA) chain, leaf first. */
-  public static void checkTimestampingChain(List<X509Certificate> chain, Instant at) throws CertificateRuleException {
-    checkChain(chain, at);
-    X509Certificate leaf = chain.get(0);
-    if (leaf.getKeyUsage() != null) {
-      checkSigningLeafKeyUsage(leaf, false);
-    }
-    Set<String> critical = leaf.getCriticalExtensionOIDs();
+  private static List<String> extendedKeyUsage(X509Certificate cert) throws CertificateRuleException {
     try {
-      List<String> eku = leaf.getExtendedKeyUsage();
-      if (eku == null || critical == null || !critical.contains(EXTENDED_KEY_USAGE)) {
-        throw new CertificateRuleException("timestamping certificate " + subject(leaf)
-            + " must have a critical extended key usage of timeStamping");
-      }
-      if (eku.size() != 1 || !TIME_STAMPING.equals(eku.get(0))) {
-        throw new CertificateRuleException("timestamping certificate " + subject(leaf)
-            + " must have exactly the timeStamping extended key usage, has " + eku);
-      }
+      List<String> eku = cert.getExtendedKeyUsage();
+      return eku == null ? List.of() : eku;
     } catch (CertificateParsingException e) {
-      throw new CertificateRuleException("certificate " + subject(leaf) + " has an unreadable extended key usage", e);
-    }
-  }
-
-  private static void checkChain(List<X509Certificate> chain, Instant at) throws CertificateRuleException {
-    if (chain == null || chain.isEmpty()) {
-      throw new CertificateRuleException("certificate chain is empty");
-    }
-    int n = chain.size();
-    X509Certificate root = chain.get(n - 1);
-    if (!isSelfSigned(root)) {
-      throw new CertificateRuleException(n == 1
-          ? "certificate " + subject(root) + " is not self-signed, so the chain lacks its root certificate"
-          : "certificate chain must end in a self-signed root certificate, but " + subject(root) + " is not");
-    }
-    for (int i = 0; i < n - 1; i++) {
-      X509Certificate cert = chain.get(i);
-      X509Certificate issuer = chain.get(i + 1);
-      if (isSelfSigned(cert)) {
-        throw new CertificateRuleException("certificate chain is not ordered leaf to root: " + subject(cert)
-            + " is self-signed but is not the last certificate");
-      }
-      if (!cert.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-        throw new CertificateRuleException("certificate chain is not ordered leaf to root: " + subject(cert)
-            + " was not issued by " + subject(issuer));
-      }
-      if (isSha1(cert)) {
-        throw new CertificateRuleException("certificate " + subject(cert) + " is signed with SHA-1, which is insecure");
-      }
-      try {
-        cert.verify(issuer.getPublicKey());
-      } catch (GeneralSecurityException e) {
-        throw new CertificateRuleException(
-            "certificate " + subject(cert) + " is not signed by " + subject(issuer) + ": " + Certificates.oneLine(e));
-      }
-      checkCa(issuer, i);
-    }
-    if (n > 1 && isSha1(root)) {
-      throw new CertificateRuleException("certificate " + subject(root) + " is signed with SHA-1, which is insecure");
-    }
-    if (at != null) {
-      for (X509Certificate c : chain) {
-        if (at.isBefore(c.getNotBefore().toInstant()) || at.isAfter(c.getNotAfter().toInstant())) {
-          throw new CertificateRuleException("certificate " + subject(c) + " is not valid at " + at + " (valid "
-              + c.getNotBefore().toInstant() + " to " + c.getNotAfter().toInstant() + ")");
-        }
-      }
-    }
-  }
-
-  /** A CA certificate with {@code below} CA certificates under it (not counting the leaf). */
-  private static void checkCa(X509Certificate ca, int below) throws CertificateRuleException {
-    int pathLen = ca.getBasicConstraints();
-    if (pathLen < 0) {
-      throw new CertificateRuleException("certificate " + subject(ca)
-          + " issues another certificate but is not a CA (basicConstraints cA is not true)");
-    }
-    if (below > pathLen) {
-      throw new CertificateRuleException("certificate " + subject(ca) + " allows a path length of " + pathLen
-          + " but has " + below + " CA certificate(s) below it");
-    }
-    boolean[] ku = ca.getKeyUsage();
-    if (ku == null || ku.length <= 5 || !ku[5]) {
-      throw new CertificateRuleException("CA certificate " + subject(ca) + " lacks the keyCertSign key usage");
-    }
-  }
-
-  private static void checkSigningLeafKeyUsage(X509Certificate leaf, boolean mustBeCritical)
-      throws CertificateRuleException {
-    if (leaf.getBasicConstraints() >= 0) {
-      throw new CertificateRuleException("signing certificate " + subject(leaf) + " must not be a CA certificate");
-    }
-    boolean[] ku = leaf.getKeyUsage();
-    if (ku == null) {
-      throw new CertificateRuleException("signing certificate " + subject(leaf) + " has no key usage extension");
-    }
-    Set<String> critical = leaf.getCriticalExtensionOIDs();
-    if (mustBeCritical && (critical == null || !critical.contains(KEY_USAGE))) {
-      throw new CertificateRuleException("signing certificate " + subject(leaf) + " key usage must be critical");
-    }
-    if (!ku[0]) {
       throw new CertificateRuleException(
-          "signing certificate " + subject(leaf) + " lacks the digitalSignature key usage");
-    }
-    for (int i : FORBIDDEN_LEAF_USAGES) {
-      if (i < ku.length && ku[i]) {
-        throw new CertificateRuleException("signing certificate " + subject(leaf) + " must not have the "
-            + KEY_USAGE_NAMES[i] + " key usage");
-      }
+          "certificate " + subject(cert) + " has an unreadable extended key usage extension", e);
     }
   }
 
-  private static boolean isSelfSigned(X509Certificate c) {
-    if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-      return false;
-    }
+  private static boolean bit(boolean[] bits, int i) {
+    return i < bits.length && bits[i];
+  }
+
+  private static boolean isCritical(X509Certificate cert, String oid) {
+    Set<String> critical = cert.getCriticalExtensionOIDs();
+    return critical != null && critical.contains(oid);
+  }
+
+  private static boolean selfIssued(X509Certificate cert) throws CertificateRuleException {
+    return Arrays.equals(rawName(cert, false), rawName(cert, true));
+  }
+
+  private static byte[] rawIssuer(X509Certificate cert) throws CertificateRuleException {
+    return rawName(cert, false);
+  }
+
+  private static byte[] rawSubject(X509Certificate cert) throws CertificateRuleException {
+    return rawName(cert, true);
+  }
+
+  /** A name as encoded in the certificate (not re-encoded by the JDK): notation compares names byte for byte. */
+  private static byte[] rawName(X509Certificate cert, boolean subject) throws CertificateRuleException {
     try {
-      c.verify(c.getPublicKey());
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
+      Certificate structure = Certificate.getInstance(cert.getEncoded());
+      return (subject ? structure.getSubject() : structure.getIssuer()).getEncoded();
+    } catch (CertificateEncodingException | IOException | IllegalArgumentException e) {
+      throw new CertificateRuleException("certificate " + subject(cert) + " has unreadable names", e);
     }
   }
 
-  private static boolean isSha1(X509Certificate c) {
-    String alg = c.getSigAlgName().toUpperCase(Locale.ROOT);
-    return alg.startsWith("SHA1") || alg.equals("1.2.840.10045.4.1") || alg.equals("1.2.840.113549.1.1.5");
+  /** The subject of {@code cert} as notation prints it in messages (RFC 2253), in double quotes. */
+  static String subject(X509Certificate cert) {
+    return "\"" + cert.getSubjectX500Principal().getName() + "\"";
   }
 
-  static String subject(X509Certificate c) {
-    return "\"" + c.getSubjectX500Principal().getName() + "\"";
+  private static String issuer(X509Certificate cert) {
+    return "\"" + cert.getIssuerX500Principal().getName() + "\"";
   }
 }

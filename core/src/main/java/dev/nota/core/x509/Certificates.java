@@ -15,10 +15,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reading and writing certificate files (PEM with one or more certificates, or DER) and thumbprints. */
 public final class Certificates {
   private static final long MAX_FILE = 4L * 1024 * 1024;
+  private static final String BEGIN = "-----BEGIN ";
+  private static final Pattern PEM_BLOCK =
+      Pattern.compile("-----BEGIN ([^-\\r\\n]+)-----([^-]*)-----END ([^-\\r\\n]+)-----");
 
   private Certificates() {}
 
@@ -40,38 +45,57 @@ public final class Certificates {
   }
 
   private static List<X509Certificate> parse(byte[] bytes, String what) throws CertificateRuleException {
+    if (bytes == null || bytes.length == 0) {
+      throw new CertificateRuleException(what + " is empty");
+    }
     List<X509Certificate> out = new ArrayList<>();
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       String text = new String(bytes, StandardCharsets.ISO_8859_1);
-      if (text.contains("-----BEGIN")) {
-        int from = 0;
-        while (true) {
-          int begin = text.indexOf("-----BEGIN CERTIFICATE-----", from);
-          if (begin < 0) {
-            break;
+      if (text.contains(BEGIN)) {
+        Matcher m = PEM_BLOCK.matcher(text);
+        int blocks = 0;
+        while (m.find()) {
+          blocks++;
+          if (!m.group(1).equals(m.group(3))) {
+            throw new CertificateRuleException(what + " has a PEM block \"" + m.group(1) + "\" ended by \""
+                + m.group(3) + "\"");
           }
-          int end = text.indexOf("-----END CERTIFICATE-----", begin);
-          if (end < 0) {
-            throw new CertificateRuleException(what + " has a PEM certificate without an END line");
+          if (!m.group(1).equals("CERTIFICATE")) {
+            throw new CertificateRuleException(what + " holds a PEM \"" + m.group(1)
+                + "\" block; only CERTIFICATE blocks are allowed in a certificate file");
           }
-          String body = text.substring(begin + "-----BEGIN CERTIFICATE-----".length(), end).replaceAll("\\s", "");
-          byte[] der = Base64.getDecoder().decode(body);
-          out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
-          from = end + "-----END CERTIFICATE-----".length();
+          byte[] der = Base64.getDecoder().decode(m.group(2).replaceAll("\\s", ""));
+          if (der.length == 0) {
+            throw new CertificateRuleException(what + " has an empty PEM CERTIFICATE block (certificate " + blocks
+                + ")");
+          }
+          out.add(one(cf, der, what, blocks));
         }
-      } else if (bytes.length > 0) {
-        for (var c : cf.generateCertificates(new ByteArrayInputStream(bytes))) {
-          out.add((X509Certificate) c);
+        if (blocks != count(text, BEGIN)) {
+          throw new CertificateRuleException(what + " has a malformed PEM block (a BEGIN line without a matching "
+              + "END line, or PEM headers)");
+        }
+      } else {
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        while (in.available() > 0) {
+          out.add((X509Certificate) cf.generateCertificate(in));
         }
       }
-    } catch (CertificateException | IllegalArgumentException e) {
+    } catch (CertificateException | IllegalArgumentException | ClassCastException e) {
       throw new CertificateRuleException(what + " is not a valid PEM or DER certificate: " + oneLine(e), e);
     }
-    if (out.isEmpty()) {
-      throw new CertificateRuleException(what + " contains no certificate");
-    }
     return out;
+  }
+
+  private static X509Certificate one(CertificateFactory cf, byte[] der, String what, int index)
+      throws CertificateRuleException {
+    try {
+      return (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+    } catch (CertificateException | ClassCastException e) {
+      throw new CertificateRuleException(what + ": PEM certificate " + index + " is not a valid X.509 certificate: "
+          + oneLine(e), e);
+    }
   }
 
   /** Lower-case hex SHA-256 of the certificate's DER encoding, as notation writes thumbprints. */
@@ -97,6 +121,14 @@ public final class Certificates {
       }
     }
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   static String oneLine(Exception e) {

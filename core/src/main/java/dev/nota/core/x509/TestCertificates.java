@@ -1,16 +1,7 @@
 package dev.nota.core.x509;
 
-import dev.nota.core.key.KeyEntry;
-import dev.nota.core.key.KeyException;
-import dev.nota.core.key.SigningKeys;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -23,10 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -41,9 +33,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Test certificates for {@code nota cert generate-test}: a root CA and a code signing leaf issued by it, with the
- * extensions the Notary Project requires, and their installation into a notation-layout configuration directory.
- * For testing only: the keys are written unencrypted.
+ * Test certificates for {@code nota cert generate-test} and for tests: a root CA and a code signing leaf issued by
+ * it, with the extensions the Notary Project requires. notation's generate-test makes a single self-signed leaf
+ * instead; nota makes a root so that the trust store holds a CA, as it would in real use. For testing only.
  */
 public final class TestCertificates {
   /** Key types, named as notation's plugin key specs. */
@@ -65,7 +57,16 @@ public final class TestCertificates {
       this.signatureAlgorithm = signatureAlgorithm;
     }
 
-    KeyPair generate() throws GeneralSecurityException {
+    /** A fresh key pair of this type. */
+    public KeyPair generateKeyPair() {
+      try {
+        return generate();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("this JVM cannot generate " + this + " keys: " + e.getMessage(), e);
+      }
+    }
+
+    private KeyPair generate() throws GeneralSecurityException {
       KeyPairGenerator g = KeyPairGenerator.getInstance(family);
       if (family.equals("EC")) {
         g.initialize(new ECGenParameterSpec("secp" + size + "r1"));
@@ -80,20 +81,57 @@ public final class TestCertificates {
   public record Generated(PrivateKey key, List<X509Certificate> chain) {
     public Generated {
       chain = List.copyOf(chain);
+      if (chain.isEmpty()) {
+        throw new IllegalArgumentException("a generated key needs its certificate chain");
+      }
+    }
+
+    /** The signing (leaf) certificate. */
+    public X509Certificate leaf() {
+      return chain.get(0);
+    }
+
+    /** The root CA certificate, which goes into the trust store. */
+    public X509Certificate root() {
+      return chain.get(chain.size() - 1);
     }
   }
 
+  /**
+   * nota's default validity for {@code cert generate-test}: a year. notation makes its test certificate valid for
+   * one day only, which users keep tripping over; nota chooses longer because these are test keys anyway.
+   */
+  public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
+  /** Backdating of notBefore, so that a verifier whose clock is a little behind still accepts a fresh certificate. */
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private TestCertificates() {}
 
-  /** Generates a root CA and a leaf for {@code commonName}, both valid from now for {@code validity}. */
+  /**
+   * Generates a root CA and a code signing leaf issued by it, both for {@code spec}'s key type.
+   *
+   * <p>Root: {@code CN=<commonName> Test Root,O=Notary,L=Seattle,ST=WA,C=US}, basicConstraints critical
+   * {@code cA=true, pathLen=0} (it issues leaves only), keyUsage critical keyCertSign and cRLSign. Leaf:
+   * {@code CN=<commonName>,O=Notary,L=Seattle,ST=WA,C=US}, basicConstraints {@code cA=false}, keyUsage critical
+   * digitalSignature, extended key usage codeSigning. Both are valid from five minutes before the clock's now until
+   * now plus {@code validity}; the root signs with SHA-256/384/512 to match the key size.
+   *
+   * @throws IllegalArgumentException for an empty common name or a non-positive validity
+   */
   public static Generated generate(String commonName, KeySpec spec, Duration validity, Clock clock) {
+    if (commonName == null || commonName.isBlank()) {
+      throw new IllegalArgumentException("a test certificate needs a common name");
+    }
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("a test certificate needs a positive validity, not " + validity);
+    }
     try {
-      Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5));
-      Instant until = from.plus(validity).plus(Duration.ofMinutes(5));
-      X500Principal rootName = name(commonName + " Test Root");
-      X500Principal leafName = name(commonName);
+      Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      Instant from = now.minus(CLOCK_SKEW);
+      Instant until = now.plus(validity);
+      X500Name rootName = name(commonName + " Test Root");
+      X500Name leafName = name(commonName);
       KeyPair root = spec.generate();
       KeyPair leaf = spec.generate();
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
@@ -117,55 +155,20 @@ public final class TestCertificates {
     }
   }
 
-  /**
-   * Installs {@code generated} into {@code configDir} as notation's {@code cert generate-test} does: the key in
-   * {@code localkeys/<name>.key}, the chain in {@code localkeys/<name>.crt}, the root in the trust store
-   * {@code ca/<name>}, and the key registered in {@code signingkeys.json}. Existing files are never overwritten.
-   */
-  public static KeyEntry install(Path configDir, String name, Generated generated, boolean makeDefault)
-      throws KeyException {
-    Path keys = configDir.resolve("localkeys");
-    Path keyFile = keys.resolve(name + ".key");
-    Path certFile = keys.resolve(name + ".crt");
-    Path storeFile = configDir.resolve("truststore/x509/ca").resolve(name).resolve(name + ".crt");
-    for (Path p : List.of(keyFile, certFile, storeFile)) {
-      if (Files.exists(p)) {
-        throw new KeyException("refusing to overwrite " + p);
-      }
-    }
-    SigningKeys signingKeys = SigningKeys.load(configDir)
-        .add(KeyEntry.local(name, keyFile.toAbsolutePath(), certFile.toAbsolutePath()), makeDefault);
-    try {
-      Files.createDirectories(keys);
-      Files.createDirectories(storeFile.getParent());
-      writeNew(keyFile, pkcs8Pem(generated.key()), true);
-      writeNew(certFile, Certificates.toPem(generated.chain()), false);
-      writeNew(storeFile, Certificates.toPem(List.of(generated.chain().get(generated.chain().size() - 1))), false);
-    } catch (IOException e) {
-      throw new KeyException("cannot write test key files in " + configDir + ": " + e.getMessage(), e);
-    }
-    signingKeys.save(configDir);
-    return signingKeys.get(name);
-  }
 
-  private static void writeNew(Path file, byte[] content, boolean secret) throws IOException {
-    Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    if (secret && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    }
-  }
-
-  private static byte[] pkcs8Pem(PrivateKey key) {
-    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
-    return ("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static X500Principal name(String commonName) {
-    return new X500Principal("CN=" + commonName.replace(",", "\\,") + ",O=Notary,L=Seattle,ST=WA,C=US");
+  /** {@code CN=<cn>,O=Notary,L=Seattle,ST=WA,C=US}, built attribute by attribute so no character needs escaping. */
+  private static X500Name name(String commonName) {
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.C, "US")
+        .addRDN(BCStyle.ST, "WA")
+        .addRDN(BCStyle.L, "Seattle")
+        .addRDN(BCStyle.O, "Notary")
+        .addRDN(BCStyle.CN, commonName)
+        .build();
   }
 
   private static X509v3CertificateBuilder builder(
-      X500Principal issuer, X500Principal subject, PublicKey key, Instant from, Instant until) {
+      X500Name issuer, X500Name subject, PublicKey key, Instant from, Instant until) {
     return new JcaX509v3CertificateBuilder(
         issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE), Date.from(from), Date.from(until), subject, key);
   }
