@@ -12,7 +12,8 @@ final class TargetOptions {
   boolean passwordStdin;
 
   @Option(names = "--insecure-registry",
-      description = "Talk plain HTTP to the registry of the reference (loopback registries always may).")
+      description = "Allow plain HTTP to the registry of the reference when it does not speak TLS "
+          + "(loopback registries always may; TLS certificates are still checked when it does).")
   boolean insecureRegistry;
 
   @Option(names = "--ca-file", paramLabel = "PEM",

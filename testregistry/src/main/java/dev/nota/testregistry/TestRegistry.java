@@ -1,6 +1,8 @@
 package dev.nota.testregistry;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * An OCI Distribution 1.1 registry running inside the JVM on the JDK's HTTP server, so that nota's tests (and
@@ -62,9 +65,9 @@ public final class TestRegistry implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** {@code http://127.0.0.1:<port>}. */
+  /** {@code http://127.0.0.1:<port>}, or {@code https://} when serving TLS. */
   public URI baseUri() {
-    return URI.create("http://" + host);
+    return URI.create((server instanceof HttpsServer ? "https://" : "http://") + host);
   }
 
   public Faults faults() {
@@ -96,6 +99,7 @@ public final class TestRegistry implements AutoCloseable {
     private String bindHost = "127.0.0.1";
     private int bindPort;
     private boolean deleteEnabled = true;
+    private SSLContext tls;
 
     private Builder() {}
 
@@ -150,6 +154,15 @@ public final class TestRegistry implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serve HTTPS instead of plain HTTP, with the server certificate and key of {@code context}; token realm URLs
+     * then use https too.
+     */
+    public Builder tls(SSLContext context) {
+      this.tls = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
     public TestRegistry start() throws IOException {
       BlobStore store = storage == null ? BlobStore.inMemory() : BlobStore.files(storage);
       Repositories repos = new Repositories(store, storage);
@@ -157,7 +170,14 @@ public final class TestRegistry implements AutoCloseable {
       Services services = new Services(store, repos, faults, auth, referrersApi, deleteEnabled);
       Router router = new Router(services);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bindHost), bindPort);
-      HttpServer server = HttpServer.create(address, 128);
+      HttpServer server;
+      if (tls == null) {
+        server = HttpServer.create(address, 128);
+      } else {
+        HttpsServer https = HttpsServer.create(address, 128);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server = https;
+      }
       server.createContext("/", router);
       ExecutorService executor = executor();
       server.setExecutor(executor);

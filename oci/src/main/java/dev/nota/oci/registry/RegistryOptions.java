@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * Everything a {@link RegistryClient} needs from its caller, passed in once: nothing is read from system properties
  * or the environment inside the client.
  *
- * @param insecureRegistries registries ({@code host[:port]}) spoken to over plain HTTP; loopback hosts always are
+ * @param insecureRegistries registries ({@code host[:port]}) that may be plain HTTP servers, like loopback hosts: the
+ *     client probes them and uses plain HTTP only if they speak it (see {@link RegistryClient})
  * @param caFile a PEM file of CA certificates trusted besides the system's, or null
  * @param credentials where credentials come from, consulted only when a registry asks for them
  * @param userAgent the {@code User-Agent} header
@@ -48,7 +49,7 @@ public record RegistryOptions(
     this(insecureRegistries, caFile, credentials, userAgent, timeout, maxRetries, forceReferrersTag, null);
   }
 
-  /** HTTPS everywhere but loopback, no credentials, 60 s timeout, 4 retries. */
+  /** HTTPS everywhere but plain-HTTP loopback servers, no credentials, 60 s timeout, 4 retries. */
   public static RegistryOptions defaults() {
     return new RegistryOptions(Set.of(), null, CredentialStore.NONE, "nota", Duration.ofSeconds(60), 4, false, null);
   }

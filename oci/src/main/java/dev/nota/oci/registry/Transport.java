@@ -8,13 +8,27 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.ConnectionSpec;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -26,12 +40,20 @@ import okhttp3.Response;
  * Runs {@link Endpoint}s: picks the (lazily built) OkHttp client for the URL's scheme, retries idempotent calls with
  * exponential backoff, and is the one place where HTTP failures become typed exceptions whose message starts with the
  * endpoint's description.
+ *
+ * <p>It also decides the scheme of hosts that may be plain HTTP (see {@link RegistryClient}): before the first request
+ * to such a host it sends one line that no HTTP/1 server accepts as a request and that is not TLS. A plain HTTP
+ * server answers it with an HTTP status line (and never passes it to its handlers); a TLS server closes the
+ * connection. Unlike a TLS handshake attempt, this never waits on servers (such as the JDK's) that keep reading a
+ * request line while receiving a TLS ClientHello. The answer is remembered for the life of the client.
  */
 final class Transport implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long BACKOFF_BASE_MS = 50;
   private static final long BACKOFF_CAP_MS = 2_000;
   private static final long RETRY_AFTER_CAP_S = 5;
+  private static final byte[] PROBE = "nota-scheme-probe\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HTTP_STATUS_LINE = "HTTP/".getBytes(StandardCharsets.US_ASCII);
 
   private final RegistryOptions options;
   private final RegistryAuth auth;
@@ -39,6 +61,10 @@ final class Transport implements Closeable {
   private OkHttpClient plain;
   private OkHttpClient tlsBare;
   private OkHttpClient tls;
+  /** {@code host:port} of the HTTPS URLs of registries that may be spoken to over plain HTTP. */
+  private final Set<String> mayBePlain = ConcurrentHashMap.newKeySet();
+  /** For those: true = plain HTTP, false = HTTPS, absent = not probed yet (or the probe got no answer). */
+  private final Map<String, Boolean> plainHttp = new ConcurrentHashMap<>();
 
   /** Reads a successful response. */
   interface Handler<T> {
@@ -81,8 +107,60 @@ final class Transport implements Closeable {
     }
   }
 
+  /** Allows plain HTTP for the registry at {@code v2} (an https URL), if the server turns out to speak it. */
+  void allowPlainHttp(HttpUrl v2) {
+    mayBePlain.add(key(v2));
+  }
+
+  private static String key(HttpUrl url) {
+    return url.host() + ":" + url.port();
+  }
+
+  /** {@code url}, or its plain-HTTP form when its host may be and is a plain HTTP server. */
+  HttpUrl effectiveUrl(HttpUrl url) {
+    if (!url.isHttps() || !mayBePlain.contains(key(url))) {
+      return url;
+    }
+    String key = key(url);
+    Boolean plain = plainHttp.get(key);
+    if (plain == null) {
+      plain = speaksPlainHttp(url.newBuilder().scheme("http").build());
+      if (plain != null) {
+        plainHttp.put(key, plain);
+      }
+    }
+    return Boolean.TRUE.equals(plain) ? url.newBuilder().scheme("http").build() : url;
+  }
+
+  /** True: a plain HTTP server; false: something else (TLS); null: no answer (refused, unknown host, timeout). */
+  private Boolean speaksPlainHttp(HttpUrl plain) {
+    int ms = (int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis());
+    Boolean result;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(plain.host(), plain.port()), ms);
+      socket.setSoTimeout(ms);
+      OutputStream out = socket.getOutputStream();
+      out.write(PROBE);
+      out.flush();
+      result = Arrays.equals(socket.getInputStream().readNBytes(HTTP_STATUS_LINE.length), HTTP_STATUS_LINE);
+    } catch (ConnectException | UnknownHostException | SocketTimeoutException e) {
+      result = null;
+    } catch (IOException e) {
+      result = false; // reset while probing: not a plain HTTP server
+    }
+    if (options.debugLog() != null) {
+      options.debugLog().accept("probed " + plain.host() + ":" + plain.port() + ": "
+          + (result == null ? "no answer, using HTTPS" : result ? "plain HTTP" : "not plain HTTP, using HTTPS"));
+    }
+    return result;
+  }
+
   /** Runs {@code endpoint} and returns the accepted response, which the caller must close. */
-  Response open(Endpoint endpoint) throws OciException {
+  Response open(Endpoint original) throws OciException {
+    HttpUrl url = effectiveUrl(original.request().url());
+    Endpoint endpoint = url == original.request().url() ? original
+        : new Endpoint(original.description(), original.registry(), original.request().newBuilder().url(url).build(),
+            original.idempotent(), original.accepted(), original.notFound());
     int attempt = 0;
     while (true) {
       Response response;
@@ -152,15 +230,41 @@ final class Transport implements Closeable {
   RegistryException unreachable(Endpoint endpoint, IOException e) {
     String host = endpoint.request().url().host() + ":" + endpoint.request().url().port();
     String what;
-    if (e instanceof SSLException) {
-      what = "TLS connection to " + host + " failed: " + e.getMessage()
-          + " (--ca-file trusts a private CA; --insecure-registry is for plain-HTTP registries)";
+    if (e instanceof SSLException ssl) {
+      what = tlsFailure(ssl, host, endpoint.request().url().host());
     } else if (e instanceof UnknownHostException) {
       what = "unknown host " + endpoint.request().url().host();
     } else {
-      what = "no answer from " + host + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      what = "no answer from " + host + ": " + firstLine(e);
     }
     return new RegistryException(endpoint.description() + ": " + what, 0, null, e);
+  }
+
+  /** One line on why TLS to {@code host} failed, naming the certificate problem when there is one. */
+  static String tlsFailure(SSLException e, String host, String name) {
+    String hint = " (--ca-file trusts a private CA)";
+    if (e instanceof SSLPeerUnverifiedException) {
+      return "the TLS certificate of " + host + " is not valid for the name " + name;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+        return "the TLS certificate of " + host + " has expired or is not yet valid";
+      }
+      if (t instanceof CertPathBuilderException) {
+        return "the TLS certificate of " + host + " is not trusted: it is not issued by a CA in the system trust "
+            + "store or the CA file" + hint;
+      }
+    }
+    return "TLS connection to " + host + " failed: " + firstLine(e) + hint;
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
   }
 
   private static String reason(Response r) {
