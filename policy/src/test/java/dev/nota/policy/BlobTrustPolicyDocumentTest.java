@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlobTrustPolicyDocumentTest {
-  static final Path VECTORS = Path.of("/work/shared/vectors/notation/notation-cli");
+  static final Path VECTORS = Path.of(System.getProperty("nota.shared"), "vectors/notation/notation-cli");
 
   static BlobTrustPolicyDocument parse(String json) throws PolicyException {
     return BlobTrustPolicyDocument.parse(json.getBytes(StandardCharsets.UTF_8));

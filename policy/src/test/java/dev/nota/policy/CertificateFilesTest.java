@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Certificate files are read like notation-core-go reads them (Go's encoding/pem, then DER). */
 class CertificateFilesTest {
-  static final Path X509 = Path.of("/work/shared/vectors/notation/notation-core-go/x509");
+  static final Path X509 = Path.of(System.getProperty("nota.shared"), "vectors/notation/notation-core-go/x509");
 
   static String pem() throws Exception {
     return Files.readString(X509.resolve("pem.crt"));

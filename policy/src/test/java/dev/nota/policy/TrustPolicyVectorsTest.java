@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every policy of notation's e2e suite parses, or fails with the message notation's e2e tests expect. */
 class TrustPolicyVectorsTest {
-  static final Path VECTORS = Path.of("/work/shared/vectors/notation");
+  static final Path VECTORS = Path.of(System.getProperty("nota.shared"), "vectors/notation");
   static final Path POLICIES = VECTORS.resolve("notation-cli/trustpolicies");
 
   /** File name to the substring of the expected error, or null when the file is a valid OCI policy. */

@@ -15,7 +15,7 @@ import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
 
 class X509SubjectIdentityTest {
-  static final Path CERTS = Path.of("/work/shared/vectors/notation/notation-go/certs");
+  static final Path CERTS = Path.of(System.getProperty("nota.shared"), "vectors/notation/notation-go/certs");
 
   static X509Certificate cert(Path file) throws Exception {
     try (InputStream in = Files.newInputStream(file)) {

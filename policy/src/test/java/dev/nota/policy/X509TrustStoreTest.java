@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class X509TrustStoreTest {
-  static final Path VECTORS = Path.of("/work/shared/vectors/notation");
+  static final Path VECTORS = Path.of(System.getProperty("nota.shared"), "vectors/notation");
   static final X509TrustStore VECTOR_STORE = new X509TrustStore(VECTORS.resolve("notation-go/truststore"));
 
   static String fails(X509TrustStore store, TrustStoreType type, String name) {

@@ -101,13 +101,7 @@ final class EnvelopeFixtures {
 
   /** The {@code shared/vectors/notation} directory, found by walking up from the working directory. */
   static Path vectors() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/vectors/notation");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/vectors/notation not found above " + Path.of("").toAbsolutePath());
+    return dev.nota.core.verify.NotationVectors.root();
   }
 
   static byte[] sign(PrivateKey key, SignatureAlgorithm algorithm, byte[] data) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The real GlobalSign tokens of the notation-go test data, verified against GlobalSign Root R6. */
 class Rfc3161TimestampVerifierTest {
-  static final Path VECTORS = Path.of("/work/shared/vectors/notation");
+  static final Path VECTORS = Path.of(System.getProperty("nota.shared"), "vectors/notation");
   static final Path NGO = VECTORS.resolve("notation-go");
   static final Path TOKENS = NGO.resolve("timestamp-tokens");
   static final Path ENVELOPES = NGO.resolve("envelopes/timestamped");

@@ -16,8 +16,15 @@ import java.util.stream.Stream;
 public final class NotationVectors {
   private NotationVectors() {}
 
-  /** The {@code vectors/notation} directory, found by walking up from the working directory. */
+  /**
+   * The {@code vectors/notation} directory of {@code ../shared} (the build passes its location as the system property
+   * {@code nota.shared}), else the first one found walking up from the working directory.
+   */
   public static Path root() {
+    String shared = System.getProperty("nota.shared");
+    if (shared != null && Files.isDirectory(Path.of(shared, "vectors/notation"))) {
+      return Path.of(shared, "vectors/notation");
+    }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       Path candidate = p.resolve("shared/vectors/notation");
       if (Files.isDirectory(candidate)) {

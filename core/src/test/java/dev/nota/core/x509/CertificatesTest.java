@@ -20,13 +20,7 @@ class CertificatesTest {
   @TempDir Path dir;
 
   static Path vectors() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/vectors/notation");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/vectors/notation not found above " + Path.of("").toAbsolutePath());
+    return dev.nota.core.verify.NotationVectors.root();
   }
 
   private String rejected(Path file) {

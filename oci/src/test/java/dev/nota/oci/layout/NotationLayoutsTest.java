@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Referrer discovery in the OCI layouts that the real notation CLI wrote for its end-to-end tests. */
 class NotationLayoutsTest {
 
-  static final Path LAYOUTS = Path.of("/work/shared/vectors/notation/notation-cli/oci-layouts");
+  static final Path LAYOUTS = Path.of(System.getProperty("nota.shared"), "vectors/notation/notation-cli/oci-layouts");
   static final String THUMBPRINT = "io.cncf.notary.x509chain.thumbprint#S256";
 
   @TempDir Path tmp;
