@@ -218,6 +218,25 @@ class SignVerifyCommandTest {
   }
 
   @Test
+  void aCorruptedEnvelopeFromTheRegistryFailsIntegrityNotTheWholeRun() throws Exception {
+    String host = startRegistry(true);
+    Descriptor image = pushImage("app", "v1", "corrupt envelope");
+    String ref = host + "/app@" + image.digest();
+    Cli cli = new Cli(home);
+    ok(cli.run("cert", "generate-test", "--default", "alice"));
+    trust(cli, host + "/app", "alice");
+    ok(cli.run("sign", ref));
+    try (Target target = client.repository(Reference.parse(host + "/app"))) {
+      Descriptor sig = target.referrers(image, MediaTypes.NOTARY_SIGNATURE).get(0);
+      Manifest m = OciJson.parseManifest(target.fetchManifest(sig.digest().toString()).bytes());
+      registry.faults().corruptBlob(m.layers().get(0).digest());
+    }
+    Cli.Result r = cli.run("verify", ref);
+    assertEquals(1, r.code(), r::toString);
+    assertTrue(r.err().contains("integrity failed") && r.err().contains("is corrupt"), r::toString);
+  }
+
+  @Test
   void badInputGetsOneLineErrorsAndExitCodes() throws Exception {
     String host = startRegistry(true);
     Descriptor image = pushImage("app", "v1", "bad input");

@@ -129,6 +129,9 @@ public final class Verifier {
       byte[] envelope;
       try (InputStream in = target.fetchBlob(layer)) {
         envelope = in.readAllBytes();
+      } catch (dev.nota.oci.ContentMismatchException e) {
+        return integrityFailure(signature, policy, "signature envelope " + layer.digest() + " is corrupt: "
+            + e.getMessage());
       }
       return envelopes.verify(signature, layer.mediaType(), envelope, artifact, policy, userMetadata);
     } catch (dev.nota.oci.NotFoundException | dev.nota.oci.InvalidContentException e) {
