@@ -60,6 +60,24 @@ class ReferrersTest {
   }
 
   @Test
+  void followsReferrersApiPaginationAcrossPages() throws Exception {
+    try (TestRegistry registry = TestRegistry.start();
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+      RegistryTarget target = client.repository(registry.host(), "app");
+      Descriptor image = Artifacts.pushImage(target, "v1", "layer");
+      Set<Object> pushed = new java.util.HashSet<>();
+      for (int i = 0; i < 130; i++) { // the test registry answers 100 per page
+        pushed.add(Artifacts.pushSignature(target, image, "sig-" + i).digest());
+      }
+      List<Descriptor> found = target.referrers(image, MediaTypes.NOTARY_SIGNATURE);
+      assertEquals(130, found.size());
+      assertEquals(pushed, digests(found));
+      assertTrue(registry.requestLog().stream().filter(l -> l.startsWith("GET") && l.contains("/referrers/"))
+          .count() >= 2, "expected a second page request");
+    }
+  }
+
+  @Test
   void mergesTheApiWithAnExistingTagIndex() throws Exception {
     try (TestRegistry registry = TestRegistry.start();
         RegistryClient forced = new RegistryClient(RegistryOptions.defaults().withForceReferrersTag(true));
