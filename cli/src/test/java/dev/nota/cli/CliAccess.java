@@ -1,0 +1,42 @@
+package dev.nota.cli;
+
+import dev.nota.oci.Descriptor;
+import dev.nota.oci.Target;
+import java.nio.file.Path;
+
+/**
+ * The public door to {@link Cli} and {@link SampleImage} for tests in sub-packages (the {@code interop} group), which
+ * cannot see this package's package-private test helpers.
+ */
+public final class CliAccess {
+  /** What a command printed and returned. */
+  public record Result(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+    }
+  }
+
+  private final Cli cli;
+
+  /** nota with its configuration in {@code home/config} and docker's in {@code home/docker}. */
+  public CliAccess(Path home) {
+    this.cli = new Cli(home);
+  }
+
+  /** The configuration directory nota uses ({@code NOTA_CONFIG}). */
+  public Path config() {
+    return cli.config;
+  }
+
+  /** Runs one nota command in-process. */
+  public Result run(String... args) {
+    Cli.Result r = cli.run(args);
+    return new Result(r.code(), r.out(), r.err());
+  }
+
+  /** Pushes a small, distinct image (config, one layer, manifest) to {@code target}. */
+  public static Descriptor pushSampleImage(Target target, String tag, String content) throws Exception {
+    return SampleImage.push(target, tag, content);
+  }
+}
