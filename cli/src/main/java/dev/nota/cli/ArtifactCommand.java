@@ -31,10 +31,7 @@ abstract class ArtifactCommand implements Callable<Integer>, Nota.Debuggable {
   }
 
   /** The Notary signatures of the opened artifact, at most {@code max}. */
-  static List<Descriptor> signatures(Targets.Opened opened, int max) throws OciException, UserException {
-    if (max <= 0) {
-      throw new UserException("--max-signatures must be positive");
-    }
+  static List<Descriptor> signatures(Targets.Opened opened, int max) throws OciException {
     List<Descriptor> all = opened.target().referrers(opened.artifact(), MediaTypes.NOTARY_SIGNATURE);
     return all.size() > max ? all.subList(0, max) : all;
   }

@@ -15,13 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nota inspect}: what each signature of an artifact says, without judging it. */
 @Command(name = "inspect", description = "Show the signatures of an artifact: signer, times, format, digests.")
 final class InspectCommand extends ArtifactCommand {
-  @Option(names = "--max-signatures", defaultValue = "100", description = "Most signatures to show.")
-  int maxSignatures;
+  @Mixin MaxSignatures maxSignatures;
 
   @Option(names = {"-o", "--output"}, defaultValue = "tree", description = "tree (or text) or json.")
   OutputFormat output;
@@ -35,7 +35,7 @@ final class InspectCommand extends ArtifactCommand {
     PrintWriter out = spec.commandLine().getOut();
     try (Targets targets = new Targets(context, target)) {
       Targets.Opened opened = targets.open(reference, null, spec.commandLine().getErr());
-      List<Descriptor> signatures = signatures(opened, maxSignatures);
+      List<Descriptor> signatures = signatures(opened, maxSignatures.get());
       List<Map<String, Object>> entries = new ArrayList<>();
       for (Descriptor d : signatures) {
         entries.add(describe(opened.target(), d));

@@ -8,13 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nota list}: the signatures of an artifact, as a tree like notation's. */
 @Command(name = "list", aliases = "ls", description = "List the signatures of an artifact.")
 final class ListCommand extends ArtifactCommand {
-  @Option(names = "--max-signatures", defaultValue = "100", description = "Most signatures to list.")
-  int maxSignatures;
+  @Mixin MaxSignatures maxSignatures;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.")
   OutputFormat output;
@@ -28,7 +28,7 @@ final class ListCommand extends ArtifactCommand {
     PrintWriter out = spec.commandLine().getOut();
     try (Targets targets = new Targets(context, target)) {
       Targets.Opened opened = targets.open(reference, null, spec.commandLine().getErr());
-      List<Descriptor> signatures = signatures(opened, maxSignatures);
+      List<Descriptor> signatures = signatures(opened, maxSignatures.get());
       if (output == OutputFormat.json) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("reference", opened.display());

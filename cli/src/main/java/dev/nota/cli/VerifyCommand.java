@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nota verify}: checks an artifact's signatures against the trust policy and trust store, offline. */
@@ -25,9 +26,7 @@ final class VerifyCommand extends ArtifactCommand {
       description = "Metadata that must be in the signature (repeatable).")
   List<String> userMetadata;
 
-  @Option(names = "--max-signatures", defaultValue = "100",
-      description = "Most signatures to evaluate (default: ${DEFAULT-VALUE}).")
-  int maxSignatures;
+  @Mixin MaxSignatures maxSignatures;
 
   @Option(names = "--scope", description = "Trust policy scope for --oci-layout artifacts, e.g. local/app.")
   String scope;
@@ -43,9 +42,7 @@ final class VerifyCommand extends ArtifactCommand {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (maxSignatures <= 0) {
-      throw new UserException("--max-signatures must be positive");
-    }
+    int max = maxSignatures.get();
     if (target.ociLayout && scope == null) {
       throw new UserException("--oci-layout needs --scope, the trust policy scope to verify against");
     }
@@ -62,7 +59,7 @@ final class VerifyCommand extends ArtifactCommand {
       PolicyStatement policy = PolicyStatement.of(
           policies.applicablePolicy(scope != null ? scope : opened.scope()));
       VerificationOutcome outcome =
-          verifier.verify(opened.target(), opened.artifact(), policy, required, maxSignatures);
+          verifier.verify(opened.target(), opened.artifact(), policy, required, max);
       if (output == OutputFormat.json) {
         Json.print(out, Reports.outcome(opened.display(), outcome));
       } else {

@@ -247,6 +247,11 @@ class SignVerifyCommandTest {
     assertEquals(2, badRef.code(), badRef::toString);
     assertEquals(1, badRef.err().strip().lines().count(), badRef::toString);
 
+    Cli.Result zeroMax = cli.run("verify", "--max-signatures", "0", ref);
+    assertEquals(2, zeroMax.code(), zeroMax::toString);
+    Cli.Result zeroMaxList = cli.run("ls", "--max-signatures", "0", ref);
+    assertEquals(2, zeroMaxList.code(), zeroMaxList::toString);
+
     Cli.Result noPolicy = cli.run("verify", ref);
     assertEquals(2, noPolicy.code(), noPolicy::toString);
 
