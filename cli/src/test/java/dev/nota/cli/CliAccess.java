@@ -29,6 +29,12 @@ public final class CliAccess {
     return cli.config;
   }
 
+  /** Standard input for the following commands (e.g. a password for {@code --password-stdin}). */
+  public CliAccess stdin(String s) {
+    cli.stdin(s);
+    return this;
+  }
+
   /** Runs one nota command in-process. */
   public Result run(String... args) {
     Cli.Result r = cli.run(args);
