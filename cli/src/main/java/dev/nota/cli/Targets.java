@@ -62,7 +62,7 @@ final class Targets implements Closeable {
       throw new UserException("reference \"" + ref + "\" needs a tag or digest, e.g. " + ref + ":v1 or " + ref
           + "@sha256:<digest>");
     }
-    client = new RegistryClient(registryOptions(reference));
+    client = new RegistryClient(registryOptions(reference, err));
     target = client.repository(reference);
     Descriptor artifact = target.resolve(reference.reference());
     if (reference.digest() != null && !reference.digest().equals(artifact.digest())) {
@@ -82,7 +82,8 @@ final class Targets implements Closeable {
     }
   }
 
-  private RegistryOptions registryOptions(Reference reference) throws IOException, UserException {
+  private RegistryOptions registryOptions(Reference reference, PrintWriter err)
+      throws IOException, UserException {
     CredentialStore credentials;
     if (options.username != null || options.passwordStdin) {
       if (!options.passwordStdin) {
@@ -96,7 +97,8 @@ final class Targets implements Closeable {
     Set<String> insecure = options.insecureRegistry ? Set.of(reference.registry()) : Set.of();
     RegistryOptions base = RegistryOptions.defaults();
     return new RegistryOptions(insecure, options.caFile, credentials, "nota/" + Nota.Version.version(),
-        base.timeout(), base.maxRetries(), forceReferrersTag);
+        base.timeout(), base.maxRetries(), forceReferrersTag,
+        options.debug ? line -> err.println("debug: " + line) : null);
   }
 
   /** Whether signatures pushed through the opened registry also maintain the referrers tag index. */

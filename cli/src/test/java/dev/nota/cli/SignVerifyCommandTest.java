@@ -12,6 +12,7 @@ import dev.nota.oci.Reference;
 import dev.nota.oci.Target;
 import dev.nota.oci.registry.RegistryClient;
 import dev.nota.oci.registry.RegistryOptions;
+import dev.nota.oci.registry.StaticCredentials;
 import dev.nota.testregistry.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,6 +235,20 @@ class SignVerifyCommandTest {
     Cli.Result r = cli.run("verify", ref);
     assertEquals(1, r.code(), r::toString);
     assertTrue(r.err().contains("integrity failed") && r.err().contains("is corrupt"), r::toString);
+  }
+
+  @Test
+  void debugOutputShowsRequestsButNeverTheSecret() throws Exception {
+    registry = TestRegistry.builder().basicAuth("alice", "s3cret-pass").start();
+    client = new RegistryClient(RegistryOptions.defaults().withCredentials(new StaticCredentials("alice", "s3cret-pass")));
+    Descriptor image = pushImage("app", "v1", "debug");
+    Cli cli = new Cli(home).stdin("s3cret-pass\n");
+    Cli.Result r = cli.run("ls", "--debug", "-u", "alice", "--password-stdin", registry.host() + "/app@" + image.digest());
+    ok(r);
+    assertTrue(r.err().contains("debug: ") && r.err().contains("/v2/app/"), r::toString);
+    assertFalse(r.err().contains("s3cret-pass") || r.out().contains("s3cret-pass"), r::toString);
+    assertFalse(r.err().contains(java.util.Base64.getEncoder().encodeToString("alice:s3cret-pass".getBytes())),
+        r::toString);
   }
 
   @Test
