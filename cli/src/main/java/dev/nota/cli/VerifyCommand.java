@@ -50,7 +50,7 @@ final class VerifyCommand extends ArtifactCommand {
     ConfigDir config = context.config();
     OciTrustPolicyDocument policies = OciTrustPolicyDocument.load(config.root());
     X509TrustStore trustStore = new X509TrustStore(config.trustStoreRoot());
-    Verifier verifier = new Verifier(trustStore,
+    Verifier verifier = new Verifier(
         new EnvelopeVerifier(trustStore, context.clock(), RevocationChecker.OFFLINE,
             new Rfc3161TimestampVerifier(RevocationChecker.OFFLINE, context.clock())),
         4);

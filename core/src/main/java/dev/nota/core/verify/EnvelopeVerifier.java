@@ -50,6 +50,16 @@ public final class EnvelopeVerifier {
     this.timestamps = timestamps;
   }
 
+  /** The trust store the checks read. */
+  public TrustStore trustStore() {
+    return trustStore;
+  }
+
+  /** The same checks, reading {@code store} instead. */
+  public EnvelopeVerifier withTrustStore(TrustStore store) {
+    return new EnvelopeVerifier(store, clock, revocation, timestamps);
+  }
+
   /**
    * Verifies {@code envelope} as a signature of {@code expectedTarget} under {@code policy}.
    *
@@ -173,13 +183,11 @@ public final class EnvelopeVerifier {
       return "trust policy \"" + policy.name() + "\" names no trust store of type " + type.value()
           + ", which this signature's signing scheme requires";
     }
-    List<X509Certificate> anchors = new ArrayList<>();
-    for (TrustStoreRef ref : refs) {
-      try {
-        anchors.addAll(trustStore.certificates(ref.type(), ref.name()));
-      } catch (PolicyException e) {
-        return e.getMessage();
-      }
+    List<X509Certificate> anchors;
+    try {
+      anchors = certificates(refs);
+    } catch (PolicyException e) {
+      return e.getMessage();
     }
     for (X509Certificate c : chain) {
       for (X509Certificate anchor : anchors) {
@@ -191,6 +199,15 @@ public final class EnvelopeVerifier {
     return "the signature's certificate chain does not contain any trusted certificate of trust store(s) "
         + refs.stream().map(r -> r.type().value() + ":" + r.name()).toList()
         + " (signed by \"" + chain.get(0).getSubjectX500Principal().getName() + "\")";
+  }
+
+  /** Every certificate of the named stores. */
+  private List<X509Certificate> certificates(List<TrustStoreRef> refs) throws PolicyException {
+    List<X509Certificate> out = new ArrayList<>();
+    for (TrustStoreRef ref : refs) {
+      out.addAll(trustStore.certificates(ref.type(), ref.name()));
+    }
+    return out;
   }
 
   private static String identityProblem(X509Certificate leaf, List<TrustedIdentity> identities) {
@@ -211,28 +228,23 @@ public final class EnvelopeVerifier {
     }
     List<TrustStoreRef> tsaStores =
         policy.trustStores().stream().filter(r -> r.type() == TrustStoreType.TSA).toList();
-    boolean expiredNow = validityProblem(chain, now, "verification time") != null;
+    String invalidNow = validityProblem(chain, now, "verification time");
     boolean triggered = !tsaStores.isEmpty()
-        && (policy.signatureVerification().verifyTimestamp() != VerifyTimestamp.AFTER_CERT_EXPIRY || expiredNow);
+        && (policy.signatureVerification().verifyTimestamp() != VerifyTimestamp.AFTER_CERT_EXPIRY
+            || invalidNow != null);
     if (!triggered) {
-      return validityProblem(chain, now, "verification time");
+      return invalidNow;
     }
     byte[] token = content.unsignedAttributes() == null ? null : content.unsignedAttributes().timestampSignature();
     if (token == null) {
       return "no timestamp countersignature was found in the signature envelope, and trust policy \""
           + policy.name() + "\" requires one";
     }
-    List<X509Certificate> roots = new ArrayList<>();
-    for (TrustStoreRef ref : tsaStores) {
-      try {
-        roots.addAll(trustStore.certificates(ref.type(), ref.name()));
-      } catch (PolicyException e) {
-        return e.getMessage();
-      }
-    }
     try {
-      timestamps.verify(token, content.signature(), content.algorithm(), roots, chain);
+      timestamps.verify(token, content.signature(), content.algorithm(), certificates(tsaStores), chain);
       return null;
+    } catch (PolicyException e) {
+      return e.getMessage();
     } catch (NotaException e) {
       return e.getMessage();
     }

@@ -40,12 +40,11 @@ public final class Verifier {
   /** notation's default limit on signatures evaluated per artifact. */
   public static final int DEFAULT_MAX_SIGNATURES = 100;
 
-  private final TrustStore trustStore;
   private final EnvelopeVerifier envelopes;
   private final int parallelism;
 
-  public Verifier(TrustStore trustStore, EnvelopeVerifier envelopes, int parallelism) {
-    this.trustStore = trustStore;
+  /** Verifies with {@code envelopes}' checks and trust store, fetching up to {@code parallelism} envelopes at once. */
+  public Verifier(EnvelopeVerifier envelopes, int parallelism) {
     this.envelopes = envelopes;
     this.parallelism = Math.max(1, parallelism);
   }
@@ -72,7 +71,10 @@ public final class Verifier {
     if (referrers.size() > maxSignatures) {
       referrers = referrers.subList(0, maxSignatures);
     }
-    Set<String> trusted = trustedThumbprints(policy);
+    // One read of each trust store serves the pre-filter and every signature's checks.
+    TrustStore trustStore = new ReadOnceTrustStore(envelopes.trustStore());
+    EnvelopeVerifier checks = envelopes.withTrustStore(trustStore);
+    Set<String> trusted = trustedThumbprints(trustStore, policy);
     List<CompletableFuture<SignatureResult>> futures = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, referrers.size()), r -> {
       Thread t = new Thread(r, "nota-verify");
@@ -91,7 +93,7 @@ public final class Verifier {
           continue;
         }
         futures.add(CompletableFuture.supplyAsync(
-            () -> evaluate(target, signature, artifact, policy, userMetadata), pool));
+            () -> evaluate(checks, target, signature, artifact, policy, userMetadata), pool));
       }
       List<SignatureResult> results = new ArrayList<>();
       for (CompletableFuture<SignatureResult> f : futures) {
@@ -105,7 +107,8 @@ public final class Verifier {
     }
   }
 
-  private SignatureResult evaluate(
+  private static SignatureResult evaluate(
+      EnvelopeVerifier checks,
       Target target,
       Descriptor signature,
       Descriptor artifact,
@@ -133,7 +136,7 @@ public final class Verifier {
         return integrityFailure(signature, policy, "signature envelope " + layer.digest() + " is corrupt: "
             + e.getMessage());
       }
-      return envelopes.verify(signature, layer.mediaType(), envelope, artifact, policy, userMetadata);
+      return checks.verify(signature, layer.mediaType(), envelope, artifact, policy, userMetadata);
     } catch (dev.nota.oci.NotFoundException | dev.nota.oci.InvalidContentException e) {
       // A dangling index entry or a broken signature manifest fails that signature, not the whole verification.
       return integrityFailure(signature, policy, e.getMessage());
@@ -153,7 +156,7 @@ public final class Verifier {
    * The thumbprints of every certificate in the policy's stores, or null when the pre-filter must not be used
    * (authenticity is not enforced, so an untrusted signature could still pass).
    */
-  private Set<String> trustedThumbprints(PolicyStatement policy) throws NotaException {
+  private static Set<String> trustedThumbprints(TrustStore trustStore, PolicyStatement policy) {
     if (policy.signatureVerification().action(ValidationType.AUTHENTICITY) != ValidationAction.ENFORCE) {
       return null;
     }
