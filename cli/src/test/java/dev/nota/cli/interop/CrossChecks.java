@@ -24,8 +24,52 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * file is only written when something was recorded and only when its content changes.
  */
 public final class CrossChecks implements LauncherSessionListener {
-  /** area -> (check -> outcome). */
-  private static final Map<String, Map<String, String>> RECORDED = new ConcurrentSkipListMap<>();
+  /** The recorder the tests use; its rows go to docs/interop.md. */
+  private static final Table SESSION = new Table();
+
+  /** Rows recorded in one session: area -> (check -> outcome). */
+  static final class Table {
+    final Map<String, Map<String, String>> rows = new ConcurrentSkipListMap<>();
+
+    /** Runs {@code body}, recording its outcome; see {@link CrossChecks#check}. */
+    void check(String area, String check, Body body) throws Exception {
+      try {
+        body.run();
+      } catch (org.opentest4j.TestAbortedException skipped) {
+        throw skipped;
+      } catch (Exception | AssertionError e) {
+        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+        record(area, check, "FAIL: " + (m.length() > 120 ? m.substring(0, 120) + "..." : m));
+        throw e;
+      }
+      record(area, check, "agree");
+    }
+
+    void record(String area, String check, String outcome) {
+      rows.computeIfAbsent(area, a -> new ConcurrentSkipListMap<>())
+          .put(check.replace('|', '/').replace('\n', ' '), outcome.replace('|', '/').replace('\n', ' '));
+    }
+
+    /** Merges these rows into the table in {@code file}, replacing the old rows of every area recorded here. */
+    void write(Path file) throws IOException {
+      Map<String, Map<String, String>> all = new TreeMap<>(read(file));
+      all.putAll(rows);
+      StringBuilder out = new StringBuilder(HEADER);
+      for (Map.Entry<String, Map<String, String>> area : all.entrySet()) {
+        out.append("\n## ").append(area.getKey()).append("\n\n| Check | Result |\n|---|---|\n");
+        area.getValue().forEach((check, outcome) ->
+            out.append("| ").append(check).append(" | ").append(outcome).append(" |\n"));
+      }
+      String text = out.toString();
+      if (Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+        return;
+      }
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), ".interop", ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
 
   /** A cross-check body: assertions against a peer's and nota's behaviour. */
   @FunctionalInterface
@@ -39,32 +83,22 @@ public final class CrossChecks implements LauncherSessionListener {
    * (a JUnit assumption) records nothing.
    */
   public static void check(String area, String check, Body body) throws Exception {
-    try {
-      body.run();
-    } catch (org.opentest4j.TestAbortedException skipped) {
-      throw skipped;
-    } catch (Exception | AssertionError e) {
-      String m = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
-      record(area, check, "FAIL: " + (m.length() > 120 ? m.substring(0, 120) + "..." : m));
-      throw e;
-    }
-    record(area, check, "agree");
+    SESSION.check(area, check, body);
   }
 
   /** Records an outcome directly (for checks whose assertions are spread out). */
   public static void record(String area, String check, String outcome) {
-    RECORDED.computeIfAbsent(area, a -> new ConcurrentSkipListMap<>())
-        .put(check.replace('|', '/').replace('\n', ' '), outcome.replace('|', '/').replace('\n', ' '));
+    SESSION.record(area, check, outcome);
   }
 
   @Override
   public void launcherSessionClosed(LauncherSession session) {
     String root = System.getProperty("nota.root");
-    if (RECORDED.isEmpty() || root == null) {
+    if (SESSION.rows.isEmpty() || root == null) {
       return;
     }
     try {
-      write(Path.of(root, "docs", "interop.md"));
+      SESSION.write(Path.of(root, "docs", "interop.md"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -77,25 +111,6 @@ public final class CrossChecks implements LauncherSessionListener {
       check where nota and a real peer (notation 1.3.2, oras, regctl, crane, olareg, distribution 2.8 / v3) had to
       agree; "agree" means every assertion of that check held in the last run that included its area.
       """;
-
-  static void write(Path file) throws IOException {
-    Map<String, Map<String, String>> all = new TreeMap<>(read(file));
-    all.putAll(RECORDED);
-    StringBuilder out = new StringBuilder(HEADER);
-    for (Map.Entry<String, Map<String, String>> area : all.entrySet()) {
-      out.append("\n## ").append(area.getKey()).append("\n\n| Check | Result |\n|---|---|\n");
-      area.getValue().forEach((check, outcome) ->
-          out.append("| ").append(check).append(" | ").append(outcome).append(" |\n"));
-    }
-    String text = out.toString();
-    if (Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
-      return;
-    }
-    Files.createDirectories(file.getParent());
-    Path tmp = Files.createTempFile(file.getParent(), ".interop", ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
 
   /** The areas and rows already in {@code file}. */
   static Map<String, Map<String, String>> read(Path file) throws IOException {
