@@ -13,9 +13,13 @@ import java.util.Objects;
  */
 public record Digest(Algorithm algorithm, String hex) {
 
-  /** The digest algorithms of the OCI image spec. */
+  /**
+   * The digest algorithms of the OCI image spec, and sha384, which go-digest (and so every Go registry) also accepts
+   * and which Notary blob signatures made with RSA-3072 or EC P-384 keys use.
+   */
   public enum Algorithm {
     SHA256("sha256", "SHA-256", 64),
+    SHA384("sha384", "SHA-384", 96),
     SHA512("sha512", "SHA-512", 128);
 
     private final String label;
@@ -108,7 +112,7 @@ public record Digest(Algorithm algorithm, String hex) {
     String label = text.substring(0, colon);
     Algorithm alg = Algorithm.forLabel(label);
     if (alg == null) {
-      return "unsupported algorithm \"" + abbreviate(label) + "\" (sha256 and sha512 are supported)";
+      return "unsupported algorithm \"" + abbreviate(label) + "\" (sha256, sha384 and sha512 are supported)";
     }
     return "expected " + alg.hexLength + " lower-case hex characters after \"" + label + ":\"";
   }

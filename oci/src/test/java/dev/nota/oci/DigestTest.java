@@ -39,7 +39,7 @@ class DigestTest {
   void namesTheProblemOfEachBadDigest() {
     assertEquals("invalid digest \"\": empty", message(""));
     assertEquals("invalid digest \"nocolon\": missing \"algorithm:\" prefix", message("nocolon"));
-    assertEquals("invalid digest \"md5:abc\": unsupported algorithm \"md5\" (sha256 and sha512 are supported)",
+    assertEquals("invalid digest \"md5:abc\": unsupported algorithm \"md5\" (sha256, sha384 and sha512 are supported)",
         message("md5:abc"));
     assertEquals("invalid digest \"sha512:ab\": expected 128 lower-case hex characters after \"sha512:\"",
         message("sha512:ab"));
@@ -52,6 +52,15 @@ class DigestTest {
     assertTrue(d.matches("{}".getBytes()));
     assertEquals(d, Digest.parse(d.toString()));
     assertEquals("sha512-" + d.hex(), d.referrersTag());
+  }
+
+  @Test
+  void acceptsSha384AsGoDigestDoesForBlobSignaturesOfP384AndRsa3072Keys() throws Exception {
+    Digest d = Digest.of(Digest.Algorithm.SHA384, "{}".getBytes());
+    assertEquals(96, d.hex().length());
+    assertEquals(d, Digest.parse(d.toString()));
+    assertEquals("invalid digest \"sha384:ab\": expected 96 lower-case hex characters after \"sha384:\"",
+        message("sha384:ab"));
   }
 
   private static String message(String text) {
