@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       CertCommand.class,
       KeyCommand.class,
       PolicyCommand.class,
+      BlobCommand.class,
       RegistryCommand.class,
       VersionCommand.class,
       AutoComplete.GenerateCompletion.class
