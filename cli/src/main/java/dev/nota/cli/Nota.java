@@ -35,6 +35,9 @@ import picocli.CommandLine.Spec;
       KeyCommand.class,
       PolicyCommand.class,
       BlobCommand.class,
+      AttachCommand.class,
+      DiscoverCommand.class,
+      SignatureCommand.class,
       RegistryCommand.class,
       VersionCommand.class,
       AutoComplete.GenerateCompletion.class

@@ -60,8 +60,8 @@ public interface Target extends Closeable {
   List<Descriptor> referrers(Descriptor subject, String artifactType) throws OciException;
 
   /**
-   * Deletes a manifest; when it is a referrer and the store lacks the Referrers API, its entry is removed from the
-   * subject's referrers tag index first.
+   * Deletes a manifest; when it is a referrer and the store lacks the Referrers API, its entry is then removed from
+   * the subject's referrers tag index. A store that refuses the delete is left unchanged.
    */
   void deleteManifest(Descriptor manifest) throws OciException;
 

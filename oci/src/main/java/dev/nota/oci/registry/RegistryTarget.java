@@ -293,12 +293,14 @@ public final class RegistryTarget implements Target {
     } else if (!MediaTypes.OCI_ARTIFACT_MANIFEST.equals(type)) {
       subject = OciJson.parseManifest(content.bytes()).subject();
     }
-    if (subject != null) {
-      referrers.remove(subject.digest(), manifest.digest()); // first, or the index would list a missing manifest
-    }
+    // The manifest goes first: a registry that refuses deletes (distribution's default) then changes nothing. Should
+    // the index update fail afterwards, the index names a missing manifest, which every reader skips.
     Request delete = repo.request(repo.url("manifests", manifest.digest().toString()),
         AuthScope.delete(repo.registry(), repo.repository())).delete().build();
     transport.run(repo.endpoint(what, delete).notFoundIsMissing(), r -> null);
+    if (subject != null) {
+      referrers.remove(subject.digest(), manifest.digest());
+    }
   }
 
   /** Deletes a manifest by digest, ignoring every failure (garbage collection of superseded indexes). */
