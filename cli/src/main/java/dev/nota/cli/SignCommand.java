@@ -6,13 +6,24 @@ import dev.nota.core.key.LocalKey;
 import dev.nota.core.key.SigningKeys;
 import dev.nota.core.sign.SignatureManifests;
 import dev.nota.core.sign.Signer;
+import dev.nota.core.timestamp.TimestampClient;
+import dev.nota.core.timestamp.TimestampException;
+import dev.nota.core.x509.Certificates;
 import dev.nota.oci.MediaTypes;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nota sign}: signs an artifact and pushes the signature next to it. */
+/**
+ * {@code nota sign}: signs an artifact and pushes the signature next to it. With {@code --timestamp-url}, a TSA
+ * countersigns the signature first; a TSA that cannot be reached exits 3, an answer that is no trusted timestamp of
+ * the request exits 1 (the same trust decision verification would make), and in both cases nothing is pushed.
+ */
 @Command(name = "sign", description = "Sign an artifact and store the signature in the registry (or layout).")
 final class SignCommand extends ArtifactCommand {
   @Option(names = {"-k", "--key"}, description = "Signing key name (default: the default key).")
@@ -31,6 +42,18 @@ final class SignCommand extends ArtifactCommand {
   @Option(names = "--signature-manifest", defaultValue = "artifact-type",
       description = "Signature manifest form: artifact-type (OCI 1.1, default) or legacy (notation 1.x).")
   String manifestForm;
+
+  @Option(names = "--timestamp-url", paramLabel = "URL",
+      description = "RFC 3161 TSA that countersigns the signature (needs --timestamp-root-cert).")
+  String timestampUrl;
+
+  @Option(names = "--timestamp-root-cert", paramLabel = "FILE",
+      description = "PEM or DER root certificate the TSA must chain to (needs --timestamp-url).")
+  Path timestampRootCert;
+
+  @Option(names = "--timestamp-timeout", paramLabel = "DURATION",
+      description = "Longest wait for the TSA, e.g. 30s (default: 15s, as notation).")
+  String timestampTimeout;
 
   @Option(names = "--force-referrers-tag",
       description = "Also maintain the sha256-<digest> referrers tag index when the registry has the Referrers API.")
@@ -59,17 +82,52 @@ final class SignCommand extends ArtifactCommand {
         KeyValues.parse("--user-metadata", userMetadata),
         form,
         "nota/" + Nota.Version.version(),
-        context.clock());
+        context.clock(),
+        timestamper());
     PrimitiveSigner signer = loadKey();
     try (Targets targets = new Targets(context, target)) {
       targets.forceReferrersTag(forceReferrersTag);
       Targets.Opened opened = targets.open(reference, "sign", err);
-      Signer.Result result = Signer.sign(opened.target(), opened.artifact(), signer, options);
+      Signer.Result result;
+      try {
+        result = Signer.sign(opened.target(), opened.artifact(), signer, options);
+      } catch (TimestampException e) {
+        throw new UserException(e.reason() == TimestampException.Reason.UNREACHABLE
+            ? ExitCode.REGISTRY : ExitCode.VERIFICATION_FAILED, "timestamping failed: " + e.getMessage());
+      }
       out.println("Successfully signed " + opened.display());
       out.println("Pushed the signature to " + opened.display().replaceFirst("@.*$", "") + "@"
           + result.signatureManifest().digest());
     }
     return ExitCode.OK;
+  }
+
+  /** The TSA client the timestamp flags ask for, or null without them. */
+  private TimestampClient timestamper() throws Exception {
+    if (timestampUrl == null && timestampRootCert == null) {
+      if (timestampTimeout != null) {
+        throw new UserException("--timestamp-timeout needs --timestamp-url and --timestamp-root-cert");
+      }
+      return null;
+    }
+    if (timestampUrl == null || timestampRootCert == null) {
+      throw new UserException("--timestamp-url and --timestamp-root-cert must be used together");
+    }
+    URI url;
+    try {
+      url = new URI(timestampUrl);
+    } catch (URISyntaxException e) {
+      throw new UserException("--timestamp-url \"" + timestampUrl + "\" is not a URL: " + e.getReason());
+    }
+    List<X509Certificate> roots = Certificates.readPem(timestampRootCert);
+    if (roots.size() != 1) {
+      throw new UserException("--timestamp-root-cert " + timestampRootCert + " must hold exactly one certificate, "
+          + "found " + roots.size());
+    }
+    // The TSA chain's revocation is checked offline, as verify does: a chain naming OCSP or CRL locations fails.
+    return TimestampClient.create(TimestampClient.Options.of(url, roots.get(0))
+        .withTimeout(timestampTimeout == null ? null : Durations.parse(timestampTimeout))
+        .withClock(context.clock()));
   }
 
   private PrimitiveSigner loadKey() throws Exception {

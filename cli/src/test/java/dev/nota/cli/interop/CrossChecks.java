@@ -67,6 +67,7 @@ public final class CrossChecks implements LauncherSessionListener {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), ".interop", ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
   }

@@ -6,6 +6,7 @@ import dev.nota.core.envelope.Payload;
 import dev.nota.core.envelope.PrimitiveSigner;
 import dev.nota.core.envelope.SignRequest;
 import dev.nota.core.envelope.SigningScheme;
+import dev.nota.core.timestamp.Timestamper;
 import dev.nota.oci.Descriptor;
 import dev.nota.oci.Manifest;
 import dev.nota.oci.MediaTypes;
@@ -25,18 +26,20 @@ import java.util.TreeMap;
 /**
  * Signs an artifact: builds the Notary payload for its descriptor, wraps it in a JWS or COSE envelope signed by a
  * {@link PrimitiveSigner}, and pushes envelope, config and signature manifest to the target as a referrer of the
- * artifact. Nothing is pushed when any step before the push fails.
+ * artifact. With a {@link Timestamper}, the signature is countersigned by a TSA and the token goes into the
+ * envelope's unsigned header. Nothing is pushed when any step before the push fails, timestamping included.
  */
 public final class Signer {
 
-  /** How to sign. */
+  /** How to sign; {@code timestamper} is null for no timestamp. */
   public record Options(
       String envelopeMediaType,
       Duration expiry,
       Map<String, String> userMetadata,
       SignatureManifests.Form manifestForm,
       String signingAgent,
-      Clock clock) {
+      Clock clock,
+      Timestamper timestamper) {
     public Options {
       Objects.requireNonNull(envelopeMediaType, "envelopeMediaType");
       if (!MediaTypes.JWS.equals(envelopeMediaType) && !MediaTypes.COSE.equals(envelopeMediaType)) {
@@ -47,8 +50,19 @@ public final class Signer {
       clock = clock == null ? Clock.systemUTC() : clock;
     }
 
+    /** Options without a timestamp. */
+    public Options(String envelopeMediaType, Duration expiry, Map<String, String> userMetadata,
+        SignatureManifests.Form manifestForm, String signingAgent, Clock clock) {
+      this(envelopeMediaType, expiry, userMetadata, manifestForm, signingAgent, clock, null);
+    }
+
     public static Options defaults(String envelopeMediaType) {
-      return new Options(envelopeMediaType, null, null, null, null, null);
+      return new Options(envelopeMediaType, null, null, null, null, null, null);
+    }
+
+    /** These options with the signature countersigned by {@code t} (null: none). */
+    public Options withTimestamper(Timestamper t) {
+      return new Options(envelopeMediaType, expiry, userMetadata, manifestForm, signingAgent, clock, t);
     }
   }
 
@@ -73,7 +87,7 @@ public final class Signer {
     return new Result(artifact.plain(), pushed, envelopeDescriptor);
   }
 
-  /** Builds the signed envelope bytes for {@code artifact} without pushing anything. */
+  /** Builds the signed (and, with a timestamper, timestamped) envelope for {@code artifact} without pushing it. */
   public static byte[] createEnvelope(Descriptor artifact, PrimitiveSigner key, Options options)
       throws NotaException {
     return createEnvelope(artifact, key, options, signingTime(options.clock()));
@@ -111,7 +125,10 @@ public final class Signer {
         List.of(),
         options.signingAgent(),
         key);
-    return Envelopes.sign(options.envelopeMediaType(), request);
+    byte[] envelope = Envelopes.sign(options.envelopeMediaType(), request);
+    return options.timestamper() == null
+        ? envelope
+        : options.timestamper().countersign(options.envelopeMediaType(), envelope);
   }
 
   private static Instant signingTime(Clock clock) {
