@@ -15,6 +15,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -38,22 +39,44 @@ final class Targets implements Closeable {
   }
 
   /**
-   * Opens {@code ref} and resolves it.
+   * Opens {@code ref} and resolves it; an OCI layout is opened for writing only for {@code "sign"}.
    *
    * @param verb "sign" or "verify", for the tag warning; null for no warning
    */
   Opened open(String ref, String verb, PrintWriter err) throws OciException, UserException, IOException {
+    return open(ref, verb, "sign".equals(verb), err);
+  }
+
+  /**
+   * Opens {@code ref} and resolves it.
+   *
+   * @param verb "sign" or "verify", for the tag warning; null for no warning
+   * @param writable whether the command writes to the target (an OCI layout archive is then rewritten on close, and
+   *     standard input is refused)
+   */
+  Opened open(String ref, String verb, boolean writable, PrintWriter err)
+      throws OciException, UserException, IOException {
     if (options.ociLayout) {
       LayoutReference lr = LayoutReference.parse(ref);
-      if (lr.reference() == null) {
-        throw new UserException("reference \"" + ref + "\" needs a tag or digest: <dir>:<tag> or <dir>@<digest>");
+      String name;
+      if (lr.isStandardInput()) {
+        if (writable) {
+          throw new UserException("--oci-layout " + ref + ": cannot " + (verb == null ? "write" : verb)
+              + " an archive read from standard input, the result would have nowhere to go; save it to a file"
+              + " (layout.tar or layout.tar.gz) and name that instead");
+        }
+        if (options.passwordStdin) {
+          throw new UserException("--password-stdin and --oci-layout " + ref + " both want standard input; the"
+              + " layout needs no password, drop --password-stdin");
+        }
+        target = LayoutTarget.openStream(context.stdin(), LayoutReference.STANDARD_INPUT);
+        name = "stdin";
+      } else {
+        target = LayoutTarget.openPath(lr.path(), writable);
+        name = layoutName(lr.path());
       }
-      String name = lr.path().getFileName() == null ? "layout" : lr.path().getFileName().toString();
-      target = lr.path().toString().endsWith(".tar")
-          ? LayoutTarget.openArchive(lr.path(), !"verify".equals(verb))
-          : LayoutTarget.open(lr.path());
       Descriptor artifact = target.resolve(lr.reference());
-      boolean byTag = !lr.reference().contains(":");
+      boolean byTag = !lr.isDigest();
       warnTag(verb, byTag, lr.reference(), artifact, err);
       return new Opened(target, artifact, lr.path() + "@" + artifact.digest(), "local/" + name, byTag);
     }
@@ -72,6 +95,11 @@ final class Targets implements Closeable {
     warnTag(verb, byTag, reference.tag(), artifact, err);
     Reference resolved = Reference.of(reference.registry(), reference.repository(), null, artifact.digest());
     return new Opened(target, artifact, resolved.toString(), reference.name(), byTag);
+  }
+
+  /** The layout's name for its default scope {@code local/<name>}: the directory or archive file name. */
+  private static String layoutName(Path path) {
+    return path.getFileName() == null ? "layout" : path.getFileName().toString();
   }
 
   private static void warnTag(String verb, boolean byTag, String tag, Descriptor artifact, PrintWriter err) {
@@ -94,11 +122,14 @@ final class Targets implements Closeable {
     } else {
       credentials = new DockerConfigCredentials(context.config().dockerConfig(context.env()), null);
     }
-    Set<String> insecure = options.insecureRegistry ? Set.of(reference.registry()) : Set.of();
+    // --plain-http: the registry is plain HTTP, no TLS attempted. It is also listed as insecure, so that a transport
+    // that does not read the plain-HTTP set yet still reaches it (after its one-line probe) rather than failing TLS.
+    Set<String> plain = options.plainHttp ? Set.of(reference.registry()) : Set.of();
+    Set<String> insecure = options.insecureRegistry || options.plainHttp ? Set.of(reference.registry()) : Set.of();
     RegistryOptions base = RegistryOptions.defaults();
     return new RegistryOptions(insecure, options.caFile, credentials, "nota/" + Nota.Version.version(),
         base.timeout(), base.maxRetries(), forceReferrersTag,
-        options.debug ? line -> err.println("debug: " + line) : null);
+        options.debug ? line -> err.println("debug: " + line) : null, plain);
   }
 
   /** Whether signatures pushed through the opened registry also maintain the referrers tag index. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 
 /** Packing a layout directory into a tar, and the small file chores around archives. */
 final class Archives {
@@ -26,15 +27,17 @@ final class Archives {
   /**
    * Packs the layout in {@code dir} into {@code tar} atomically: a temp file beside the tar is written, fsynced and
    * renamed over it. {@code oci-layout} and {@code index.json} come first, then everything else in name order;
-   * lock and temp files are left out.
+   * lock and temp files are left out. A {@link ArchiveFormat#GZIP} archive is compressed as it is written.
    */
-  static void pack(Path dir, Path tar) throws IOException {
+  static void pack(Path dir, Path tar, ArchiveFormat format) throws IOException {
     Path parent = tar.getParent();
     Files.createDirectories(parent);
     Path tmp = LayoutWriter.newTempFile(parent, "." + tar.getFileName() + LayoutWriter.TEMP_PREFIX);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        GZIPOutputStream gzip = format == ArchiveFormat.GZIP ? new GZIPOutputStream(file, 64 * 1024) : null;
+        OutputStream out = gzip != null ? gzip : file;
         TarWriter writer = new TarWriter(out);
         writeFile(writer, dir, LayoutSetup.LAYOUT_FILE);
         writeFile(writer, dir, LayoutSetup.INDEX_FILE);
@@ -50,7 +53,12 @@ final class Archives {
           }
         }
         writer.finish();
+        if (gzip != null) {
+          gzip.finish();
+        }
+        file.flush();
         ch.force(true);
+        out.close();
       }
       Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       tmp = null;

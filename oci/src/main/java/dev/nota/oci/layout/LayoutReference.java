@@ -10,12 +10,15 @@ import java.util.Objects;
  * A reference to a manifest in an OCI layout as the CLI's {@code --oci-layout} flag takes it, the way notation
  * spells it: {@code <dir>:<tag>} or {@code <dir>@<digest>}. The directory may itself contain {@code ':'} (a Windows
  * drive letter, say), so the tag is what follows the last {@code ':'} and the digest what follows the last
- * {@code '@'}.
+ * {@code '@'}. The path {@code -} alone means an archive read from standard input ({@code -@<digest>},
+ * {@code -:<tag>}); a file named {@code -} is spelled {@code ./-}.
  *
- * @param path the layout directory or tar file
+ * @param path the layout directory, archive file, or {@code -}
  * @param reference the tag, or the digest as a string ({@code sha256:<hex>}); never null
  */
 public record LayoutReference(Path path, String reference) {
+  /** The path that stands for standard input. */
+  public static final String STANDARD_INPUT = "-";
 
   public LayoutReference {
     Objects.requireNonNull(path, "path");
@@ -55,6 +58,11 @@ public record LayoutReference(Path path, String reference) {
           + " expected <dir>:<tag> or <dir>@<digest>");
     }
     return new LayoutReference(path(text.substring(0, colon), shown), tag);
+  }
+
+  /** Whether the path is {@code -}: the archive is read from standard input. */
+  public boolean isStandardInput() {
+    return path.toString().equals(STANDARD_INPUT);
   }
 
   /** Whether {@link #reference} is a digest rather than a tag. */

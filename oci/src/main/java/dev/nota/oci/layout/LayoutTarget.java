@@ -23,15 +23,16 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * An OCI image layout (a directory, or a tar of one) as a {@link Target}, so that signing and verifying work offline
- * exactly as against a registry. Layout facts: blobs live at {@code blobs/<alg>/<hex>}; {@code index.json} lists the
- * manifests, a tag being an entry's {@code org.opencontainers.image.ref.name} annotation; untagged manifests (such
- * as signatures) are listed too, which is how notation and oras-go find referrers in a layout. There is no Referrers
- * API: {@link #referrers} scans what {@code index.json} reaches and merges a referrers tag index when one exists.
+ * An OCI image layout (a directory, or a tar or gzip-compressed tar of one, also read from a stream) as a
+ * {@link Target}, so that signing and verifying work offline exactly as against a registry. Layout facts: blobs live
+ * at {@code blobs/<alg>/<hex>}; {@code index.json} lists the manifests, a tag being an entry's
+ * {@code org.opencontainers.image.ref.name} annotation; untagged manifests (such as signatures) are listed too, which
+ * is how notation and oras-go find referrers in a layout. There is no Referrers API: {@link #referrers} scans what
+ * {@code index.json} reaches and merges a referrers tag index when one exists.
  *
  * <p>Writes are crash-safe (temp file, fsync, atomic rename) and {@code index.json} updates are serialized within
  * the JVM and across processes. A writable archive is worked on in a temporary directory and packed back into the
- * tar atomically by {@link #close()}.
+ * archive, in its format, atomically by {@link #close()}.
  *
  * <p>Obligations: close it (that is when a writable archive is written); a target is safe for use by several
  * threads.
@@ -43,18 +44,27 @@ public final class LayoutTarget implements Target {
   private final LayoutFiles files;
   private final LayoutWriter writer;
   private final Path archive;
-  private final Path workDir;
+  private final ArchiveFormat format;
+  private final Path scratch;
   private final ReferrerScan scan;
   private volatile boolean dirty;
   private volatile boolean closed;
 
-  private LayoutTarget(String name, Path root, LayoutFiles files, LayoutWriter writer, Path archive, Path workDir) {
+  /**
+   * @param root the layout directory or archive file the user named
+   * @param archive the archive to pack {@code scratch} into on close, or null (a directory, or a read-only archive)
+   * @param format the format {@code archive} is written in; null when {@code archive} is
+   * @param scratch a temporary directory deleted on close (for a writable archive, the layout worked on), or null
+   */
+  LayoutTarget(String name, Path root, LayoutFiles files, LayoutWriter writer, Path archive, ArchiveFormat format,
+      Path scratch) {
     this.name = name;
     this.root = root;
     this.files = files;
     this.writer = writer;
     this.archive = archive;
-    this.workDir = workDir;
+    this.format = format;
+    this.scratch = scratch;
     this.scan = new ReferrerScan(this);
   }
 
@@ -68,46 +78,52 @@ public final class LayoutTarget implements Target {
     Path root = dir.toAbsolutePath().normalize();
     String name = "oci-layout:" + root;
     LayoutSetup.initialize(root, name);
-    return new LayoutTarget(name, root, LayoutFiles.of(root), new LayoutWriter(root), null, null);
+    return new LayoutTarget(name, root, LayoutFiles.of(root), new LayoutWriter(root), null, null, null);
   }
 
   /**
-   * Opens a layout packed in a single tar file (an "oci-archive"). Read-only, the tar is indexed and read in place.
-   * Writable, it is extracted to a temporary directory (or a new layout is started when the file does not exist) and
-   * packed back into {@code tarFile} atomically when the target is closed, if anything changed.
+   * Opens a layout packed in a single archive file (an "oci-archive"): a tar, or a gzip-compressed tar, told apart by
+   * the file's first bytes. Read-only, a plain tar is indexed and read in place and a gzipped one is first
+   * decompressed to a temporary tar. Writable, the archive is extracted to a temporary directory (or a new layout is
+   * started when the file does not exist; {@code .tar.gz} and {@code .tgz} names are then gzipped) and packed back
+   * into {@code tarFile}, in its format, atomically when the target is closed, if anything changed.
+   *
+   * @throws InvalidContentException when the archive is truncated or corrupt; nothing is written then
    */
   public static LayoutTarget openArchive(Path tarFile, boolean writable) throws OciException {
-    Path tar = tarFile.toAbsolutePath().normalize();
-    String name = "oci-archive:" + tar;
-    if (!writable) {
-      TarArchive index = TarArchive.index(tar);
-      LayoutSetup.validate(index, name);
-      return new LayoutTarget(name, tar, index, null, null, null);
-    }
-    Path work = null;
-    try {
-      work = Files.createTempDirectory("nota-oci-archive-");
-      boolean exists = Files.exists(tar);
-      if (exists) {
-        TarArchive.index(tar).extractTo(work);
-      }
-      LayoutSetup.initialize(work, name);
-      LayoutTarget target = new LayoutTarget(name, tar, LayoutFiles.of(work), new LayoutWriter(work), tar, work);
-      target.dirty = !exists;
-      work = null;
-      return target;
-    } catch (IOException e) {
-      throw new OciException("cannot open " + name + " for writing: " + e, e);
-    } finally {
-      if (work != null) {
-        Archives.deleteTree(work);
-      }
-    }
+    return ArchiveOpener.open(tarFile, writable);
   }
 
-  /** The layout directory, or for an archive the tar file. */
+  /**
+   * Opens whatever {@code path} holds: a layout directory, or an archive (see {@link #openArchive}). A path that does
+   * not exist is a new archive when its name ends in {@code .tar}, {@code .tar.gz} or {@code .tgz}, else a new layout
+   * directory, and is only created when {@code writable}.
+   *
+   * @throws dev.nota.oci.NotFoundException when {@code path} does not exist and {@code writable} is false
+   */
+  public static LayoutTarget openPath(Path path, boolean writable) throws OciException {
+    return ArchiveOpener.openPath(path, writable);
+  }
+
+  /**
+   * Opens, read-only, the archive (a tar or a gzip-compressed tar, told apart by its first bytes) read from
+   * {@code in}, such as standard input. The stream is read to its end into a temporary tar, so a truncated or corrupt
+   * stream fails here; the temporary file is removed on close. The caller closes {@code in}.
+   *
+   * @param shown how the stream is named in errors and in {@link #name()}, e.g. {@code "-"} or {@code "stdin"}
+   */
+  public static LayoutTarget openStream(InputStream in, String shown) throws OciException {
+    return ArchiveOpener.openStream(in, shown);
+  }
+
+  /** The layout directory, or for an archive the archive file. */
   public Path root() {
     return root;
+  }
+
+  /** Marks a new archive as changed, so that closing writes it even when nothing was pushed. */
+  void markDirty() {
+    dirty = true;
   }
 
   @Override
@@ -313,15 +329,15 @@ public final class LayoutTarget implements Target {
       return;
     }
     closed = true;
-    if (workDir == null) {
+    if (scratch == null) {
       return;
     }
     try {
-      if (dirty) {
-        Archives.pack(workDir, archive);
+      if (dirty && archive != null) {
+        Archives.pack(scratch, archive, format);
       }
     } finally {
-      Archives.deleteTree(workDir);
+      Archives.deleteTree(scratch);
     }
   }
 

@@ -31,15 +31,25 @@ final class TarArchive implements LayoutFiles {
   private static final int MAX_EXTENSION_SIZE = 1 << 20;
 
   private final Path file;
+  private final String shown;
   private final Map<String, Entry> entries;
 
-  private TarArchive(Path file, Map<String, Entry> entries) {
+  private TarArchive(Path file, String shown, Map<String, Entry> entries) {
     this.file = file;
+    this.shown = shown;
     this.entries = entries;
   }
 
   /** Scans {@code file} and indexes its regular files by normalized name. */
   static TarArchive index(Path file) throws OciException {
+    return index(file, file.toString());
+  }
+
+  /**
+   * Scans {@code file}, naming it {@code shown} in errors (a decompressed copy is reported under the name the user
+   * gave, not the temporary file's).
+   */
+  static TarArchive index(Path file, String shown) throws OciException {
     Map<String, Entry> entries = new LinkedHashMap<>();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long length = ch.size();
@@ -50,7 +60,7 @@ final class TarArchive implements LayoutFiles {
         byte[] block = readBlock(ch, pos, length, file);
         if (block == null) {
           throw new InvalidContentException(
-              "invalid tar archive " + file + ": truncated (no end-of-archive marker after " + pos + " bytes)");
+              "invalid tar archive " + shown + ": truncated (no end-of-archive marker after " + pos + " bytes)");
         }
         if (TarHeader.isZero(block)) {
           break;
@@ -60,7 +70,7 @@ final class TarArchive implements LayoutFiles {
           header = TarHeader.decode(block);
         } catch (IllegalArgumentException e) {
           throw new InvalidContentException(
-              "invalid tar archive " + file + ": bad header at offset " + pos + ": " + e.getMessage());
+              "invalid tar archive " + shown + ": bad header at offset " + pos + ": " + e.getMessage());
         }
         long data = pos + TarHeader.BLOCK;
         long size = header.size();
@@ -68,21 +78,21 @@ final class TarArchive implements LayoutFiles {
           size = pendingSize;
         }
         if (data + size > length) {
-          throw new InvalidContentException("invalid tar archive " + file + ": truncated inside \""
+          throw new InvalidContentException("invalid tar archive " + shown + ": truncated inside \""
               + header.name() + "\" (needs " + size + " bytes at offset " + data + ", file has " + length + ")");
         }
         switch (header.type()) {
           case TarHeader.PAX -> {
-            Map<String, String> pax = parsePax(readString(ch, data, size, file), file);
+            Map<String, String> pax = parsePax(readString(ch, data, size, shown), shown);
             if (pax.containsKey("path")) {
               pendingName = pax.get("path");
             }
             if (pax.containsKey("size")) {
-              pendingSize = parseSize(pax.get("size"), file);
+              pendingSize = parseSize(pax.get("size"), shown);
             }
           }
           case TarHeader.GNU_LONG_NAME -> {
-            String longName = readString(ch, data, size, file);
+            String longName = readString(ch, data, size, shown);
             int nul = longName.indexOf('\0');
             pendingName = nul >= 0 ? longName.substring(0, nul) : longName;
           }
@@ -99,11 +109,11 @@ final class TarArchive implements LayoutFiles {
         pos = data + roundUp(size);
       }
     } catch (NoSuchFileException e) {
-      throw new OciException("cannot open oci-archive " + file + ": no such file");
+      throw new OciException("cannot open oci-archive " + shown + ": no such file");
     } catch (IOException e) {
-      throw new OciException("cannot read oci-archive " + file + ": " + e.getMessage(), e);
+      throw new OciException("cannot read oci-archive " + shown + ": " + e.getMessage(), e);
     }
-    return new TarArchive(file, Collections.unmodifiableMap(entries));
+    return new TarArchive(file, shown, Collections.unmodifiableMap(entries));
   }
 
   /** The indexed regular files by normalized name, in archive order. */
@@ -134,7 +144,7 @@ final class TarArchive implements LayoutFiles {
       String name = e.getKey();
       Path target = dir.resolve(name).normalize();
       if (!target.startsWith(dir) || java.util.Arrays.asList(name.split("/")).contains("..")) {
-        throw new InvalidContentException("invalid tar archive " + file + ": entry \"" + name
+        throw new InvalidContentException("invalid tar archive " + shown + ": entry \"" + name
             + "\" points outside the archive root");
       }
       try {
@@ -143,7 +153,7 @@ final class TarArchive implements LayoutFiles {
           Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
       } catch (IOException ex) {
-        throw new OciException("cannot extract \"" + name + "\" from oci-archive " + file + ": " + ex.getMessage(),
+        throw new OciException("cannot extract \"" + name + "\" from oci-archive " + shown + ": " + ex.getMessage(),
             ex);
       }
     }
@@ -152,7 +162,7 @@ final class TarArchive implements LayoutFiles {
   private Entry entry(String path) throws IOException {
     Entry entry = entries.get(path);
     if (entry == null) {
-      throw new NoSuchFileException(file + "!" + path);
+      throw new NoSuchFileException(shown + "!" + path);
     }
     return entry;
   }
@@ -182,10 +192,10 @@ final class TarArchive implements LayoutFiles {
     return buf.array();
   }
 
-  private static String readString(FileChannel ch, long pos, long size, Path file)
+  private static String readString(FileChannel ch, long pos, long size, String shown)
       throws IOException, InvalidContentException {
     if (size > MAX_EXTENSION_SIZE) {
-      throw new InvalidContentException("invalid tar archive " + file + ": extended header of " + size
+      throw new InvalidContentException("invalid tar archive " + shown + ": extended header of " + size
           + " bytes at offset " + pos + " is too large");
     }
     ByteBuffer buf = ByteBuffer.allocate((int) size);
@@ -204,6 +214,10 @@ final class TarArchive implements LayoutFiles {
 
   /** Parses pax records {@code "<length> key=value\n"}. */
   static Map<String, String> parsePax(String text, Path file) throws InvalidContentException {
+    return parsePax(text, file.toString());
+  }
+
+  static Map<String, String> parsePax(String text, String shown) throws InvalidContentException {
     Map<String, String> records = new LinkedHashMap<>();
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     int pos = 0;
@@ -216,15 +230,15 @@ final class TarArchive implements LayoutFiles {
       try {
         length = Integer.parseInt(new String(bytes, pos, space - pos, StandardCharsets.US_ASCII));
       } catch (NumberFormatException e) {
-        throw new InvalidContentException("invalid tar archive " + file + ": malformed pax header record");
+        throw new InvalidContentException("invalid tar archive " + shown + ": malformed pax header record");
       }
       if (length <= space - pos + 1 || pos + length > bytes.length || bytes[pos + length - 1] != '\n') {
-        throw new InvalidContentException("invalid tar archive " + file + ": malformed pax header record");
+        throw new InvalidContentException("invalid tar archive " + shown + ": malformed pax header record");
       }
       String record = new String(bytes, space + 1, pos + length - space - 2, StandardCharsets.UTF_8);
       int eq = record.indexOf('=');
       if (eq <= 0) {
-        throw new InvalidContentException("invalid tar archive " + file + ": malformed pax header record");
+        throw new InvalidContentException("invalid tar archive " + shown + ": malformed pax header record");
       }
       records.put(record.substring(0, eq), record.substring(eq + 1));
       pos += length;
@@ -232,7 +246,7 @@ final class TarArchive implements LayoutFiles {
     return records;
   }
 
-  private static long parseSize(String value, Path file) throws InvalidContentException {
+  private static long parseSize(String value, String shown) throws InvalidContentException {
     try {
       long size = Long.parseLong(value);
       if (size >= 0) {
@@ -241,7 +255,7 @@ final class TarArchive implements LayoutFiles {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new InvalidContentException("invalid tar archive " + file + ": bad pax size \"" + value + "\"");
+    throw new InvalidContentException("invalid tar archive " + shown + ": bad pax size \"" + value + "\"");
   }
 
   /** Reads {@code size} bytes starting at {@code offset} of a channel it owns and closes. */

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * @param maxRetries how often a failed idempotent request (429, 502-504, broken connection) is retried
  * @param forceReferrersTag also maintain the referrers tag schema index when the registry has the Referrers API
  * @param debugLog receives one line per HTTP request and response, authorization values redacted; null = off
+ * @param plainHttpRegistries registries ({@code host[:port]}) spoken to over plain HTTP without probing for TLS,
+ *     as notation's {@code --plain-http} asks; the user vouches for them, so no TLS is attempted at all
  */
 public record RegistryOptions(
     Set<String> insecureRegistries,
@@ -28,10 +30,12 @@ public record RegistryOptions(
     Duration timeout,
     int maxRetries,
     boolean forceReferrersTag,
-    Consumer<String> debugLog) {
+    Consumer<String> debugLog,
+    Set<String> plainHttpRegistries) {
 
   public RegistryOptions {
     insecureRegistries = insecureRegistries == null ? Set.of() : Set.copyOf(insecureRegistries);
+    plainHttpRegistries = plainHttpRegistries == null ? Set.of() : Set.copyOf(plainHttpRegistries);
     credentials = credentials == null ? CredentialStore.NONE : credentials;
     userAgent = userAgent == null ? "nota" : userAgent;
     Objects.requireNonNull(timeout, "timeout");
@@ -43,53 +47,71 @@ public record RegistryOptions(
     }
   }
 
-  /** Same as the canonical constructor without a debug log. */
+  /** Same as the canonical constructor without plain-HTTP registries. */
+  public RegistryOptions(Set<String> insecureRegistries, Path caFile, CredentialStore credentials, String userAgent,
+      Duration timeout, int maxRetries, boolean forceReferrersTag, Consumer<String> debugLog) {
+    this(insecureRegistries, caFile, credentials, userAgent, timeout, maxRetries, forceReferrersTag, debugLog, null);
+  }
+
+  /** Same as the canonical constructor without a debug log and plain-HTTP registries. */
   public RegistryOptions(Set<String> insecureRegistries, Path caFile, CredentialStore credentials, String userAgent,
       Duration timeout, int maxRetries, boolean forceReferrersTag) {
-    this(insecureRegistries, caFile, credentials, userAgent, timeout, maxRetries, forceReferrersTag, null);
+    this(insecureRegistries, caFile, credentials, userAgent, timeout, maxRetries, forceReferrersTag, null, null);
   }
 
   /** HTTPS everywhere but plain-HTTP loopback servers, no credentials, 60 s timeout, 4 retries. */
   public static RegistryOptions defaults() {
-    return new RegistryOptions(Set.of(), null, CredentialStore.NONE, "nota", Duration.ofSeconds(60), 4, false, null);
+    return new RegistryOptions(Set.of(), null, CredentialStore.NONE, "nota", Duration.ofSeconds(60), 4, false, null,
+        null);
   }
 
   public RegistryOptions withInsecureRegistries(Set<String> value) {
-    return new RegistryOptions(value, caFile, credentials, userAgent, timeout, maxRetries, forceReferrersTag, debugLog);
+    return new RegistryOptions(value, caFile, credentials, userAgent, timeout, maxRetries, forceReferrersTag,
+        debugLog, plainHttpRegistries);
   }
 
   public RegistryOptions withCaFile(Path value) {
     return new RegistryOptions(insecureRegistries, value, credentials, userAgent, timeout, maxRetries,
-        forceReferrersTag, debugLog);
+        forceReferrersTag, debugLog, plainHttpRegistries);
   }
 
   public RegistryOptions withCredentials(CredentialStore value) {
     return new RegistryOptions(insecureRegistries, caFile, value, userAgent, timeout, maxRetries, forceReferrersTag,
-        debugLog);
+        debugLog, plainHttpRegistries);
   }
 
   public RegistryOptions withUserAgent(String value) {
     return new RegistryOptions(insecureRegistries, caFile, credentials, value, timeout, maxRetries, forceReferrersTag,
-        debugLog);
+        debugLog, plainHttpRegistries);
   }
 
   public RegistryOptions withTimeout(Duration value) {
     return new RegistryOptions(insecureRegistries, caFile, credentials, userAgent, value, maxRetries,
-        forceReferrersTag, debugLog);
+        forceReferrersTag, debugLog, plainHttpRegistries);
   }
 
   public RegistryOptions withMaxRetries(int value) {
     return new RegistryOptions(insecureRegistries, caFile, credentials, userAgent, timeout, value, forceReferrersTag,
-        debugLog);
+        debugLog, plainHttpRegistries);
   }
 
   public RegistryOptions withForceReferrersTag(boolean value) {
     return new RegistryOptions(insecureRegistries, caFile, credentials, userAgent, timeout, maxRetries, value,
-        debugLog);
+        debugLog, plainHttpRegistries);
   }
 
   public RegistryOptions withDebugLog(Consumer<String> value) {
     return new RegistryOptions(insecureRegistries, caFile, credentials, userAgent, timeout, maxRetries,
-        forceReferrersTag, value);
+        forceReferrersTag, value, plainHttpRegistries);
+  }
+
+  public RegistryOptions withPlainHttpRegistries(Set<String> value) {
+    return new RegistryOptions(insecureRegistries, caFile, credentials, userAgent, timeout, maxRetries,
+        forceReferrersTag, debugLog, value);
+  }
+
+  /** Whether {@code registry} ({@code host[:port]}) is to be spoken to over plain HTTP without a probe. */
+  public boolean isPlainHttp(String registry) {
+    return plainHttpRegistries.contains(registry);
   }
 }

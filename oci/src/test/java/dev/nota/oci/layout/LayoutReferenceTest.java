@@ -69,4 +69,20 @@ class LayoutReferenceTest {
     assertThrows(InvalidContentException.class, () -> LayoutReference.parse("@" + DIGEST));
     assertThrows(InvalidContentException.class, () -> LayoutReference.parse(""));
   }
+
+  @Test
+  void aDashAloneMeansStandardInputWithADigestOrATag() throws Exception {
+    LayoutReference byDigest = LayoutReference.parse("-@" + DIGEST);
+    assertTrue(byDigest.isStandardInput());
+    assertEquals(DIGEST, byDigest.reference());
+    assertEquals("-@" + DIGEST, byDigest.toString());
+    LayoutReference byTag = LayoutReference.parse("-:v1");
+    assertTrue(byTag.isStandardInput());
+    assertEquals("v1", byTag.reference());
+    assertFalse(LayoutReference.parse("./-:v1").isStandardInput(), "./- is a file named -");
+    assertFalse(LayoutReference.parse("--:v1").isStandardInput());
+    assertFalse(LayoutReference.parse("/data/layout:v1").isStandardInput());
+    InvalidContentException e = assertThrows(InvalidContentException.class, () -> LayoutReference.parse("-"));
+    assertTrue(e.getMessage().contains("missing the tag or digest"), e.getMessage());
+  }
 }
