@@ -28,6 +28,9 @@ final class RegistryCommand implements Runnable {
     @Option(names = "--root", description = "Store content in this directory (default: in memory).") Path root;
     @Option(names = "--no-referrers", description = "Answer 404 on the Referrers API, like distribution 2.8.")
     boolean noReferrers;
+    @Option(names = "--sparse",
+        description = "Accept manifests that reference blobs or manifests the repository lacks (a partial mirror).")
+    boolean sparse;
 
     @Override
     public Integer call() throws Exception {
@@ -42,7 +45,8 @@ final class RegistryCommand implements Runnable {
         throw new UserException("--addr port must be a number, got \"" + addr.substring(colon + 1) + "\"");
       }
       String host = addr.substring(0, colon).replace("[", "").replace("]", "");
-      TestRegistry.Builder builder = TestRegistry.builder().bind(host, port).referrersApi(!noReferrers);
+      TestRegistry.Builder builder = TestRegistry.builder().bind(host, port).referrersApi(!noReferrers)
+          .sparseManifests(sparse);
       if (root != null) {
         builder.storage(root);
       }

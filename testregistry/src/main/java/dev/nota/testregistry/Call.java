@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One HTTP exchange as the handlers see it: method, raw path, decoded query parameters, request headers, and
@@ -26,6 +27,7 @@ final class Call {
   private final String path;
   private final Map<String, List<String>> query;
   private boolean answered;
+  private final AtomicInteger status = new AtomicInteger();
 
   Call(HttpExchange exchange) {
     this.exchange = exchange;
@@ -128,9 +130,15 @@ final class Call {
     return answered;
   }
 
+  /** The status sent, 0 while none was; set before the answer leaves, so a client never sees it first. */
+  AtomicInteger status() {
+    return status;
+  }
+
   /** Answers with no body ({@code Content-Length: 0} unless the status forbids a body). */
   void empty(int status) throws IOException {
     answered = true;
+    this.status.set(status);
     if (isHead() && status != 204 && status != 304) {
       setHeader("Content-Length", "0");
     }
@@ -139,6 +147,7 @@ final class Call {
 
   void bytes(int status, String contentType, byte[] body) throws IOException {
     answered = true;
+    this.status.set(status);
     setHeader("Content-Type", contentType);
     if (isHead()) {
       setHeader("Content-Length", Long.toString(body.length));
@@ -163,6 +172,7 @@ final class Call {
    */
   OutputStream stream(int status, long length) throws IOException {
     answered = true;
+    this.status.set(status);
     if (isHead()) {
       setHeader("Content-Length", Long.toString(length));
       exchange.sendResponseHeaders(status, -1);

@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a registry from the command line until killed: {@code --addr host:port} (default 127.0.0.1:5000),
- * {@code --root DIR} (persistent storage; default in memory), {@code --no-referrers}.
+ * {@code --root DIR} (persistent storage; default in memory), {@code --no-referrers}, {@code --sparse} (accept
+ * manifests that reference content the repository lacks).
  */
 public final class Main {
   private Main() {}
@@ -18,9 +19,10 @@ public final class Main {
         case "--addr" -> addr = value(args, ++i);
         case "--root" -> builder.storage(Path.of(value(args, ++i)));
         case "--no-referrers" -> builder.referrersApi(false);
+        case "--sparse" -> builder.sparseManifests(true);
         default -> {
-          System.err.println(
-              "unknown argument: " + args[i] + " (use --addr host:port, --root DIR, --no-referrers)");
+          System.err.println("unknown argument: " + args[i]
+              + " (use --addr host:port, --root DIR, --no-referrers, --sparse)");
           System.exit(2);
         }
       }

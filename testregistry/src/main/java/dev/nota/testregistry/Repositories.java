@@ -30,6 +30,7 @@ final class Repositories {
 
   private final BlobStore store;
   private final Path root;
+  private final boolean sparse;
   private final TreeMap<String, Repo> repos = new TreeMap<>();
 
   private static final class Repo {
@@ -40,9 +41,13 @@ final class Repositories {
     final Map<Digest, Digest> subjectOf = new HashMap<>();
   }
 
-  /** Metadata in memory only ({@code root == null}) or persisted under {@code root/repositories}. */
-  Repositories(BlobStore store, Path root) throws IOException {
+  /**
+   * Metadata in memory only ({@code root == null}) or persisted under {@code root/repositories}; with
+   * {@code sparse} a manifest may reference blobs and manifests this repository does not have.
+   */
+  Repositories(BlobStore store, Path root, boolean sparse) throws IOException {
     this.store = store;
+    this.sparse = sparse;
     this.root = root == null ? null : root.resolve("repositories");
     if (this.root != null) {
       Files.createDirectories(this.root);
@@ -101,19 +106,20 @@ final class Repositories {
   }
 
   /**
-   * Records a manifest whose bytes are already in the blob store, after checking that everything it
-   * references is in this repository (its subject excepted), and points {@code tags} at it.
+   * Records a manifest whose bytes are already in the blob store, after checking (unless sparse manifests are
+   * allowed) that everything it references is in this repository (its subject excepted), and points
+   * {@code tags} at it.
    */
   synchronized void putManifest(
       String name, Digest digest, String mediaType, long size, ManifestInfo info, List<String> tags)
       throws RegistryError, IOException {
     Repo existing = repos.get(name);
-    for (Digest d : info.blobs()) {
+    for (Digest d : sparse ? List.<Digest>of() : info.blobs()) {
       if (existing == null || !existing.blobs.contains(d)) {
         throw new RegistryError(400, "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry", d.toString());
       }
     }
-    for (Digest d : info.manifests()) {
+    for (Digest d : sparse ? List.<Digest>of() : info.manifests()) {
       if (existing == null || !existing.manifests.containsKey(d)) {
         throw new RegistryError(400, "MANIFEST_BLOB_UNKNOWN", "manifest unknown to registry", d.toString());
       }

@@ -4,8 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +23,14 @@ final class Router implements HttpHandler {
   private final UploadHandler uploads;
   private final ManifestHandler manifests;
   private final ListingHandler listings;
-  private final List<String> log = new ArrayList<>();
+  /** Requests remembered for the logs: the newest ones, so that a long-running serve stays small. */
+  static final int LOG_LIMIT = 100_000;
+
+  private final ArrayDeque<String> log = new ArrayDeque<>();
+  private final ArrayDeque<Logged> exchanges = new ArrayDeque<>();
+
+  /** A request as it arrived, and the status its answer carries once sent. */
+  private record Logged(String method, String target, AtomicInteger status) {}
 
   Router(Services services) {
     this.services = services;
@@ -38,13 +46,26 @@ final class Router implements HttpHandler {
     }
   }
 
+  List<TestRegistry.Exchange> exchanges() {
+    synchronized (log) {
+      return exchanges.stream()
+          .map(e -> new TestRegistry.Exchange(e.method(), e.target(), e.status().get())).toList();
+    }
+  }
+
   @Override
   public void handle(HttpExchange exchange) {
     Call call = new Call(exchange);
+    String query = exchange.getRequestURI().getRawQuery();
+    String target = call.path() + (query == null ? "" : "?" + query);
     try {
-      String query = exchange.getRequestURI().getRawQuery();
       synchronized (log) {
-        log.add(call.method() + " " + call.path() + (query == null ? "" : "?" + query));
+        log.add(call.method() + " " + target);
+        exchanges.add(new Logged(call.method(), target, call.status()));
+        if (log.size() > LOG_LIMIT) {
+          log.removeFirst();
+          exchanges.removeFirst();
+        }
       }
       int fault = services.faults().decide();
       if (fault == Faults.DROP) {

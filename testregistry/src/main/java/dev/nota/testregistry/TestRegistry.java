@@ -74,9 +74,26 @@ public final class TestRegistry implements AutoCloseable {
     return faults;
   }
 
-  /** {@code "METHOD /path?query"} of every request received so far, in arrival order. */
+  /** {@code "METHOD /path?query"} of every request received so far (the last 100,000), in arrival order. */
   public List<String> requestLog() {
     return router.requestLog();
+  }
+
+  /**
+   * Every request received so far (the last 100,000) with the status of its answer (0 while none was sent,
+   * or when the connection was dropped), in arrival order: what a test asserts when a client's behaviour shows
+   * only in the answers, such as a blob mount answered 201.
+   */
+  public List<Exchange> exchanges() {
+    return router.exchanges();
+  }
+
+  /** One request: method, path with query, and the status sent (0 when none was). */
+  public record Exchange(String method, String target, int status) {
+    @Override
+    public String toString() {
+      return method + " " + target + " " + status;
+    }
   }
 
   /** Stops the server and its threads; upload sessions are lost, stored content is kept with file storage. */
@@ -99,6 +116,7 @@ public final class TestRegistry implements AutoCloseable {
     private String bindHost = "127.0.0.1";
     private int bindPort;
     private boolean deleteEnabled = true;
+    private boolean sparseManifests;
     private SSLContext tls;
 
     private Builder() {}
@@ -155,6 +173,16 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /**
+     * Whether a manifest may reference blobs, and an index manifests, that the repository does not have
+     * (default false: such a PUT answers 400 MANIFEST_BLOB_UNKNOWN, as distribution does). A mirror of one
+     * platform of a multi-platform index needs it; the conformance suite's "sparse" data set tests it.
+     */
+    public Builder sparseManifests(boolean allowed) {
+      this.sparseManifests = allowed;
+      return this;
+    }
+
+    /**
      * Serve HTTPS instead of plain HTTP, with the server certificate and key of {@code context}; token realm URLs
      * then use https too.
      */
@@ -165,7 +193,7 @@ public final class TestRegistry implements AutoCloseable {
 
     public TestRegistry start() throws IOException {
       BlobStore store = storage == null ? BlobStore.inMemory() : BlobStore.files(storage);
-      Repositories repos = new Repositories(store, storage);
+      Repositories repos = new Repositories(store, storage, sparseManifests);
       Faults faults = new Faults();
       Services services = new Services(store, repos, faults, auth, referrersApi, deleteEnabled);
       Router router = new Router(services);

@@ -143,6 +143,20 @@ class FaultsTest {
   }
 
   @Test
+  void exchangesRecordTheStatusEachRequestGotAndZeroForADroppedOne() throws Exception {
+    http.get("/v2/");
+    http.get("/v2/a/b/tags/list");
+    registry.faults().failNext(1, 503);
+    http.get("/v2/");
+    assertEquals(List.of(new TestRegistry.Exchange("GET", "/v2/", 200),
+        new TestRegistry.Exchange("GET", "/v2/a/b/tags/list", 404),
+        new TestRegistry.Exchange("GET", "/v2/", 503)), registry.exchanges());
+    registry.faults().dropNext(1);
+    assertThrows(IOException.class, () -> http.send("POST", "/v2/a/b/blobs/uploads/", null));
+    assertEquals("POST /v2/a/b/blobs/uploads/ 0", registry.exchanges().get(3).toString());
+  }
+
+  @Test
   void faultArgumentsAreChecked() {
     assertThrows(IllegalArgumentException.class, () -> registry.faults().failNext(1, 200));
     assertThrows(IllegalArgumentException.class, () -> registry.faults().failNth(0, 500));

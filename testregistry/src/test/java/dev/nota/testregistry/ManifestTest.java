@@ -108,6 +108,26 @@ class ManifestTest {
   }
 
   @Test
+  void sparseManifestsAreAcceptedWhenAllowedAndServedAsPushed() throws Exception {
+    try (TestRegistry sparse = TestRegistry.builder().sparseManifests(true).start()) {
+      Http other = new Http(sparse);
+      byte[] image = Content.image(http, "a/b", "layer not in the sparse registry");
+      HttpResponse<byte[]> put = other.putManifest("a/b", "v1", Http.OCI_MANIFEST, image);
+      assertEquals(201, put.statusCode(), () -> Http.text(put));
+      Digest d = Digest.sha256(image);
+      String indexJson = "{\"schemaVersion\":2,\"mediaType\":\"" + Http.OCI_INDEX
+          + "\",\"manifests\":[{\"mediaType\":\"" + Http.OCI_MANIFEST + "\",\"digest\":\""
+          + Digest.sha256(new byte[] {1}) + "\",\"size\":1}]}";
+      byte[] index = indexJson.getBytes(StandardCharsets.UTF_8);
+      assertEquals(201, other.putManifest("a/b", "multi", Http.OCI_INDEX, index).statusCode());
+      assertArrayEquals(image, other.get("/v2/a/b/manifests/" + d, "Accept", Http.OCI_MANIFEST).body());
+      assertArrayEquals(index, other.get("/v2/a/b/manifests/multi", "Accept", Http.OCI_INDEX).body());
+      byte[] garbage = {'x'};
+      assertEquals("MANIFEST_INVALID", code(other.putManifest("a/b", "v2", Http.OCI_MANIFEST, garbage)));
+    }
+  }
+
+  @Test
   void indexMustListManifestsOfThisRepository() throws Exception {
     byte[] image = Content.image(http, "a/b", "layer");
     Digest d = Digest.sha256(image);
