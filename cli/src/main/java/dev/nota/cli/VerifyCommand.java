@@ -4,7 +4,8 @@ import dev.nota.core.envelope.Payload;
 import dev.nota.core.verify.CheckResult;
 import dev.nota.core.verify.EnvelopeVerifier;
 import dev.nota.core.verify.PolicyStatement;
-import dev.nota.core.revocation.RevocationChecker;
+import dev.nota.core.revocation.OnlineRevocationChecker;
+import dev.nota.core.revocation.RevocationOptions;
 import dev.nota.core.verify.SignatureResult;
 import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
 import dev.nota.core.verify.VerificationOutcome;
@@ -12,6 +13,13 @@ import dev.nota.core.verify.Verifier;
 import dev.nota.policy.OciTrustPolicyDocument;
 import dev.nota.policy.X509TrustStore;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +27,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code nota verify}: checks an artifact's signatures against the trust policy and trust store, offline. */
+/**
+ * {@code nota verify}: checks an artifact's signatures against the trust policy and trust store. Revocation of the
+ * signing and TSA chains is checked online (OCSP, then CRL) with bounded timeouts and a cache under the user cache
+ * directory; {@code --at} verifies as of another time for audits.
+ */
 @Command(name = "verify", description = "Verify the signatures of an artifact against the trust policy.")
 final class VerifyCommand extends ArtifactCommand {
   @Option(names = {"-m", "--user-metadata"}, paramLabel = "KEY=VALUE",
@@ -34,6 +46,19 @@ final class VerifyCommand extends ArtifactCommand {
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.")
   OutputFormat output;
 
+  @Option(names = "--ocsp-timeout", paramLabel = "DURATION", defaultValue = "2s",
+      description = "Timeout of each OCSP request, e.g. 2s (default: ${DEFAULT-VALUE}).")
+  String ocspTimeout;
+
+  @Option(names = "--crl-timeout", paramLabel = "DURATION", defaultValue = "2s",
+      description = "Timeout of each CRL download, e.g. 5s (default: ${DEFAULT-VALUE}).")
+  String crlTimeout;
+
+  @Option(names = "--at", paramLabel = "TIME",
+      description = "Verify as of this RFC 3339 time (expiry, certificate validity, timestamps), for audits;"
+          + " revocation is still checked as of now.")
+  String at;
+
   VerifyCommand(Context context) {
     super(context);
   }
@@ -47,12 +72,18 @@ final class VerifyCommand extends ArtifactCommand {
       throw new UserException("--oci-layout needs --scope, the trust policy scope to verify against");
     }
     Map<String, String> required = KeyValues.parse("--user-metadata", userMetadata);
+    Clock verifyClock = at == null ? context.clock() : Clock.fixed(parseTime(at), ZoneOffset.UTC);
+    RevocationOptions revocationOptions = RevocationOptions.defaults()
+        .withTimeouts(timeout("--ocsp-timeout", ocspTimeout), timeout("--crl-timeout", crlTimeout))
+        .withCacheDir(revocationCacheDir(context))
+        .withClock(context.clock());
     ConfigDir config = context.config();
     OciTrustPolicyDocument policies = OciTrustPolicyDocument.load(config.root());
     X509TrustStore trustStore = new X509TrustStore(config.trustStoreRoot());
+    OnlineRevocationChecker revocation = new OnlineRevocationChecker(revocationOptions);
     Verifier verifier = new Verifier(
-        new EnvelopeVerifier(trustStore, context.clock(), RevocationChecker.OFFLINE,
-            new Rfc3161TimestampVerifier(RevocationChecker.OFFLINE, context.clock())),
+        new EnvelopeVerifier(trustStore, verifyClock, revocation,
+            new Rfc3161TimestampVerifier(revocation, verifyClock)),
         4);
     try (Targets targets = new Targets(context, target)) {
       Targets.Opened opened = targets.open(reference, "verify", err);
@@ -66,6 +97,41 @@ final class VerifyCommand extends ArtifactCommand {
         printText(out, err, opened.display(), outcome);
       }
       return outcome.succeeded() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
+    }
+  }
+
+  /**
+   * Where CRLs and OCSP responses are kept between runs: {@code $XDG_CACHE_HOME/nota/revocation}, else
+   * {@code ~/.cache/nota/revocation}; null (no cache) when neither variable is set.
+   */
+  static Path revocationCacheDir(Context context) {
+    String xdg = context.env().get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "nota", "revocation");
+    }
+    String home = context.env().get("HOME");
+    return home == null || home.isBlank() ? null : Path.of(home, ".cache", "nota", "revocation");
+  }
+
+  private static Duration timeout(String flag, String text) throws UserException {
+    Duration d;
+    try {
+      d = Durations.parse(text);
+    } catch (UserException e) {
+      throw new UserException(flag + ": " + e.getMessage());
+    }
+    if (d.compareTo(RevocationOptions.MAX_TIMEOUT) > 0) {
+      throw new UserException(flag + ": " + text + " is longer than the "
+          + RevocationOptions.MAX_TIMEOUT.toMinutes() + "m limit");
+    }
+    return d;
+  }
+
+  private static Instant parseTime(String text) throws UserException {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new UserException("--at: invalid time \"" + text + "\": use RFC 3339, e.g. 2026-11-23T12:00:00Z");
     }
   }
 
