@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       AttachCommand.class,
       DiscoverCommand.class,
       SignatureCommand.class,
+      CopyCommand.class,
       RegistryCommand.class,
       VersionCommand.class,
       AutoComplete.GenerateCompletion.class

@@ -56,7 +56,13 @@ final class Targets implements Closeable {
    */
   Opened open(String ref, String verb, boolean writable, PrintWriter err)
       throws OciException, UserException, IOException {
-    if (options.ociLayout) {
+    return open(ref, verb, writable, options.ociLayout, err);
+  }
+
+  /** As {@link #open(String, String, boolean, PrintWriter)}, saying whether {@code ref} is an OCI layout. */
+  Opened open(String ref, String verb, boolean writable, boolean layout, PrintWriter err)
+      throws OciException, UserException, IOException {
+    if (layout) {
       LayoutReference lr = LayoutReference.parse(ref);
       String name;
       if (lr.isStandardInput()) {
@@ -97,6 +103,42 @@ final class Targets implements Closeable {
     return new Opened(target, artifact, resolved.toString(), reference.name(), byTag);
   }
 
+  /**
+   * Where a copy goes: the opened target and what the reference named in it; {@code tag} and {@code digest} are null
+   * when the reference named neither (a layout given as a bare path, or a registry repository without tag).
+   */
+  record Destination(Target target, String tag, dev.nota.oci.Digest digest, String display, String registry,
+      String repository) {}
+
+  /**
+   * Opens {@code ref} for writing without resolving anything in it (it may not exist yet): a registry repository, or
+   * with {@code layout} an OCI layout directory or archive, created when missing.
+   */
+  Destination openDestination(String ref, boolean layout, PrintWriter err)
+      throws OciException, UserException, IOException {
+    if (layout) {
+      LayoutReference lr;
+      if (ref.indexOf(':') < 0 && ref.indexOf('@') < 0) {
+        lr = null; // a bare path: the copy keeps the source's tag
+      } else {
+        lr = LayoutReference.parse(ref);
+        if (lr.isStandardInput()) {
+          throw new UserException("cannot copy into standard input; name a layout directory or archive file");
+        }
+      }
+      Path path = lr == null ? Path.of(ref) : lr.path();
+      target = LayoutTarget.openPath(path, true);
+      String tag = lr == null || lr.isDigest() ? null : lr.reference();
+      dev.nota.oci.Digest digest = lr != null && lr.isDigest() ? dev.nota.oci.Digest.parse(lr.reference()) : null;
+      return new Destination(target, tag, digest, path.toString(), null, null);
+    }
+    Reference reference = Reference.parse(ref);
+    client = new RegistryClient(registryOptions(reference, err));
+    target = client.repository(reference);
+    return new Destination(target, reference.tag(), reference.digest(), reference.name(), reference.registry(),
+        reference.repository());
+  }
+
   /** The layout's name for its default scope {@code local/<name>}: the directory or archive file name. */
   private static String layoutName(Path path) {
     return path.getFileName() == null ? "layout" : path.getFileName().toString();
@@ -120,7 +162,7 @@ final class Targets implements Closeable {
       String secret = new String(context.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
       credentials = new StaticCredentials(options.username, secret);
     } else {
-      credentials = new DockerConfigCredentials(context.config().dockerConfig(context.env()), null);
+      credentials = new DockerConfigCredentials(context.config().dockerConfig(context.env()), (Path) null);
     }
     // --plain-http: the registry is plain HTTP, no TLS attempted. It is also listed as insecure, so that a transport
     // that does not read the plain-HTTP set yet still reaches it (after its one-line probe) rather than failing TLS.

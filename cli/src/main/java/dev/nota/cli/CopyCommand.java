@@ -1,0 +1,179 @@
+package dev.nota.cli;
+
+import dev.nota.oci.Descriptor;
+import dev.nota.oci.Platform;
+import dev.nota.oci.Reference;
+import dev.nota.oci.copy.Copier;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nota copy}: copies an artifact with everything that refers to it (signatures, SBOMs and their signatures)
+ * between registries and OCI layouts, digests unchanged, so signatures survive promotion and air gaps.
+ */
+@Command(name = "copy", aliases = "cp",
+    description = "Copy an artifact and its referrers (signatures, SBOMs...) between registries and OCI layouts.")
+final class CopyCommand implements Callable<Integer>, Nota.Debuggable {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE",
+      description = "registry/repo:tag or @digest (with --from-oci-layout: dir-or-archive:tag or @digest).")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "DESTINATION",
+      description = "registry/repo[:tag] (with --to-oci-layout: a directory or .tar/.tar.gz, optionally :tag).")
+  String destination;
+
+  @Option(names = "--from-oci-layout", description = "The source is an OCI layout directory or archive.")
+  boolean fromLayout;
+
+  @Option(names = "--to-oci-layout", description = "The destination is an OCI layout directory or archive.")
+  boolean toLayout;
+
+  @Option(names = {"-r", "--referrers"}, negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Copy the referrers too, recursively (default: true; --no-referrers to skip them).")
+  boolean referrers;
+
+  @Option(names = "--artifact-type", description = "Only referrers of this type at the first level (e.g. "
+      + "application/vnd.cncf.notary.signature); what refers to them comes along.")
+  String artifactType;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+      description = "From a multi-platform index, copy only the manifest for this platform.")
+  String platform;
+
+  @Option(names = "--concurrency", defaultValue = "3", description = "Blobs in flight at once (default: 3).")
+  int concurrency;
+
+  @Option(names = "--insecure-registry",
+      description = "Allow plain HTTP to the registries when they do not speak TLS.")
+  boolean insecureRegistry;
+
+  @Option(names = "--plain-http", description = "Talk plain HTTP to the registries.")
+  boolean plainHttp;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificates in this PEM file too.")
+  Path caFile;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.")
+  OutputFormat output;
+
+  @Option(names = {"-d", "--debug"}, description = "Print debug output (never secrets).")
+  boolean debug;
+
+  private final Context context;
+
+  CopyCommand(Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public boolean debug() {
+    return debug;
+  }
+
+  private TargetOptions options() {
+    TargetOptions o = new TargetOptions();
+    o.insecureRegistry = insecureRegistry;
+    o.plainHttp = plainHttp;
+    o.caFile = caFile;
+    o.debug = debug;
+    return o;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (concurrency < 1 || concurrency > 64) {
+      throw new UserException("--concurrency must be between 1 and 64, got " + concurrency);
+    }
+    Platform wanted = null;
+    if (platform != null) {
+      try {
+        wanted = Platform.parse(platform);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--platform: " + e.getMessage());
+      }
+    }
+    if (artifactType != null) {
+      AttachCommand.checkMediaType("--artifact-type", artifactType);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (Targets from = new Targets(context, options()); Targets to = new Targets(context, options())) {
+      Targets.Opened src = from.open(source, null, false, fromLayout, err);
+      Targets.Destination dst = to.openDestination(destination, toLayout, err);
+      Copier.Options copy = Copier.Options.defaults()
+          .withReferrers(referrers)
+          .withArtifactType(artifactType)
+          .withPlatform(wanted)
+          .withConcurrency(concurrency)
+          .withProgress(new Copier.Progress() {
+            @Override
+            public void manifest(Descriptor manifest, boolean referrer) {
+              if (output != OutputFormat.json) {
+                synchronized (err) {
+                  err.println("Copied " + (referrer ? "referrer " + manifest.digest()
+                      + (manifest.artifactType() == null ? "" : " (" + manifest.artifactType() + ")")
+                      : manifest.digest()));
+                }
+              }
+            }
+          });
+      if (!fromLayout && dst.registry() != null) {
+        Reference s = Reference.parse(source);
+        if (s.registry().equals(dst.registry()) && !s.repository().equals(dst.repository())) {
+          copy = copy.withMountFrom(s.repository());
+        }
+      }
+      String tag = dst.tag();
+      if (tag == null && dst.digest() == null && src.byTag()) {
+        tag = sourceTag();
+      }
+      if (dst.digest() != null && wanted == null && !dst.digest().equals(src.artifact().digest())) {
+        throw new UserException("the destination names digest " + dst.digest() + " but the source is "
+            + src.artifact().digest() + "; a copy never changes digests");
+      }
+      Copier.Result result = Copier.copy(src.target(), src.artifact(), dst.target(), tag, copy);
+      if (dst.digest() != null && !dst.digest().equals(result.root().digest())) {
+        throw new UserException("the destination names digest " + dst.digest() + " but the copied manifest is "
+            + result.root().digest());
+      }
+      String shown = dst.display() + (tag != null ? ":" + tag : "") + "@" + result.root().digest();
+      if (output == OutputFormat.json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("source", src.display());
+        doc.put("destination", shown);
+        doc.put("digest", result.root().digest().toString());
+        doc.put("mediaType", result.root().mediaType());
+        doc.put("manifests", result.manifests());
+        doc.put("referrers", result.referrers());
+        doc.put("blobsCopied", result.blobsCopied());
+        doc.put("blobsSkipped", result.blobsSkipped());
+        doc.put("bytesCopied", result.bytesCopied());
+        Json.print(out, doc);
+      } else {
+        out.println("Copied " + src.display() + " to " + shown);
+        out.println(result.manifests() + " manifests (" + result.referrers() + " referrers), "
+            + result.blobsCopied() + " blobs copied (" + result.bytesCopied() + " bytes), " + result.blobsSkipped()
+            + " already there");
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  /** The tag the source reference named. */
+  private String sourceTag() throws Exception {
+    if (fromLayout) {
+      return dev.nota.oci.layout.LayoutReference.parse(source).reference();
+    }
+    return Reference.parse(source).tag();
+  }
+}
