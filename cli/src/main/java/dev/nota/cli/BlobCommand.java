@@ -7,9 +7,6 @@ import dev.nota.core.envelope.EnvelopeContent;
 import dev.nota.core.envelope.Envelopes;
 import dev.nota.core.envelope.Payload;
 import dev.nota.core.envelope.PrimitiveSigner;
-import dev.nota.core.key.KeyEntry;
-import dev.nota.core.key.LocalKey;
-import dev.nota.core.key.SigningKeys;
 import dev.nota.core.revocation.RevocationChecker;
 import dev.nota.core.sign.Signer;
 import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
@@ -90,7 +87,7 @@ final class BlobCommand implements Runnable {
           expiry == null ? null : Durations.parse(expiry),
           KeyValues.parse("--user-metadata", userMetadata), null,
           "nota/" + Nota.Version.version(), context.clock());
-      byte[] envelope = BlobSignatures.sign(file, mediaType, loadKey(context, key), options);
+      byte[] envelope = BlobSignatures.sign(file, mediaType, SigningKeyLoader.load(context, key), options);
       write(signature, envelope);
       PrintWriter out = spec.commandLine().getOut();
       out.println("Successfully signed " + file);
@@ -312,15 +309,6 @@ final class BlobCommand implements Runnable {
       case "cose" -> MediaTypes.COSE;
       default -> throw new UserException("--signature-format must be jws or cose, got \"" + format + "\"");
     };
-  }
-
-  static PrimitiveSigner loadKey(Context context, String name) throws Exception {
-    KeyEntry entry = SigningKeys.load(context.config().root()).get(name);
-    if (entry.isPlugin()) {
-      throw new UserException("key \"" + entry.name() + "\" uses plugin \"" + entry.pluginName()
-          + "\"; nota does not run signing plugins yet");
-    }
-    return LocalKey.load(entry.keyPath(), entry.certPath());
   }
 
   /** Writes {@code bytes} to {@code file} atomically: a reader sees the old file or the whole new one. */

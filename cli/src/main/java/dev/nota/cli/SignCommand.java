@@ -1,9 +1,6 @@
 package dev.nota.cli;
 
 import dev.nota.core.envelope.PrimitiveSigner;
-import dev.nota.core.key.KeyEntry;
-import dev.nota.core.key.LocalKey;
-import dev.nota.core.key.SigningKeys;
 import dev.nota.core.sign.SignatureManifests;
 import dev.nota.core.sign.Signer;
 import dev.nota.core.timestamp.TimestampClient;
@@ -84,7 +81,7 @@ final class SignCommand extends ArtifactCommand {
         "nota/" + Nota.Version.version(),
         context.clock(),
         timestamper());
-    PrimitiveSigner signer = loadKey();
+    PrimitiveSigner signer = SigningKeyLoader.load(context, key);
     try (Targets targets = new Targets(context, target)) {
       targets.forceReferrersTag(forceReferrersTag);
       Targets.Opened opened = targets.open(reference, "sign", err);
@@ -128,14 +125,5 @@ final class SignCommand extends ArtifactCommand {
     return TimestampClient.create(TimestampClient.Options.of(url, roots.get(0))
         .withTimeout(timestampTimeout == null ? null : Durations.parse(timestampTimeout))
         .withClock(context.clock()));
-  }
-
-  private PrimitiveSigner loadKey() throws Exception {
-    KeyEntry entry = SigningKeys.load(context.config().root()).get(key);
-    if (entry.isPlugin()) {
-      throw new UserException("key \"" + entry.name() + "\" uses plugin \"" + entry.pluginName()
-          + "\"; nota does not run signing plugins yet");
-    }
-    return LocalKey.load(entry.keyPath(), entry.certPath());
   }
 }
