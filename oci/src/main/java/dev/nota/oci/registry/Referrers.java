@@ -21,12 +21,17 @@ import okhttp3.Request;
 /**
  * Referrers of a subject: the OCI 1.1 Referrers API (paginated, filtered client side when the registry did not), the
  * {@code <alg>-<hex>} tag schema index, and the read-modify-write of that index. Registries ignore {@code If-Match},
- * so every write is confirmed by reading the tag again after a short pause and repeated until the entry is (or is
- * no longer) there: two concurrent writers both end up listed. Writers in one process also take a lock.
+ * so every write is confirmed by reading the tag again after a pause (twice the writer's own read-to-write time
+ * plus 100-150 ms, the time in which a competitor that read before our write writes too) and repeated until the
+ * entry is (or is no longer) there: two concurrent writers both end up listed. Writers in one process also take a
+ * lock.
  */
 final class Referrers {
   private static final int MAX_PAGES = 1000;
   private static final int MAX_ATTEMPTS = 10;
+  private static final long MIN_SETTLE_MS = 100;
+  private static final long SETTLE_JITTER_MS = 50;
+  private static final long MAX_SETTLE_MS = 5_000;
   private static final String ZERO_DIGEST = "sha256:" + "0".repeat(64);
 
   private final RegistryTarget target;
@@ -142,34 +147,68 @@ final class Referrers {
 
   private void update(Digest subject, String what, Predicate<List<Descriptor>> done,
       UnaryOperator<List<Descriptor>> change) throws OciException {
+    // Load and warm the index codec before the first read, so that the time between our read and our write (the
+    // window in which another writer's update can be lost) is network time, not class loading.
+    OciJson.parseIndex(OciJson.write(Index.of(change.apply(List.of()))));
     Object lock = client.indexLocks.computeIfAbsent(repo.name() + "@" + subject, k -> new Object());
+    RegistryException racing = null;
     synchronized (lock) {
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        TagIndex current = target.readTagIndex(subject, what, true);
-        List<Descriptor> entries = current == null ? List.of() : current.index().manifests();
-        if (done.test(entries)) {
-          return;
-        }
-        byte[] bytes = OciJson.write(Index.of(change.apply(entries)));
-        if (bytes.length > Target.MAX_MANIFEST_SIZE) {
-          throw new RegistryException(what + ": the index would exceed " + Target.MAX_MANIFEST_SIZE + " bytes", 0,
-              null);
-        }
-        target.putManifest(what, MediaTypes.OCI_INDEX, bytes, subject.referrersTag());
-        // Another writer that read the old index before our PUT writes within a round trip; wait a little, then
-        // look: if our entry was overwritten, write again on top of theirs.
-        Transport.sleep(Duration.ofMillis(20 + ThreadLocalRandom.current().nextLong(40)));
-        TagIndex check = target.readTagIndex(subject, what, true);
-        if (check != null && done.test(check.index().manifests())) {
-          if (current != null && !current.digest().equals(check.digest())) {
-            target.deleteQuietly(current.digest());
+        try {
+          if (updateOnce(subject, what, done, change)) {
+            return;
           }
-          return;
+        } catch (RegistryException e) {
+          // distribution rewrites its tag link files in place: a read or write racing another writer's can fail
+          // with 500 UNKNOWN. Within this loop that is one more lost round, not the registry being down.
+          if (e.status() != 500) {
+            throw e;
+          }
+          racing = e;
         }
         Transport.sleep(Transport.backoff(attempt, null));
       }
     }
+    if (racing != null) {
+      throw racing;
+    }
     throw new RegistryException(what + ": still not done after " + MAX_ATTEMPTS
         + " attempts; other clients keep rewriting the index", 0, null);
+  }
+
+  /** One read-modify-write-check round; true when the index is as wanted. */
+  private boolean updateOnce(Digest subject, String what, Predicate<List<Descriptor>> done,
+      UnaryOperator<List<Descriptor>> change) throws OciException {
+    long started = System.nanoTime();
+    TagIndex current = target.readTagIndex(subject, what, true);
+    List<Descriptor> entries = current == null ? List.of() : current.index().manifests();
+    if (done.test(entries)) {
+      return true;
+    }
+    byte[] bytes = OciJson.write(Index.of(change.apply(entries)));
+    if (bytes.length > Target.MAX_MANIFEST_SIZE) {
+      throw new RegistryException(what + ": the index would exceed " + Target.MAX_MANIFEST_SIZE + " bytes", 0,
+          null);
+    }
+    target.putManifest(what, MediaTypes.OCI_INDEX, bytes, subject.referrersTag());
+    // Another writer that read the old index before our PUT writes within about its own read-to-write time, which
+    // is close to ours: wait twice ours (and a little more), then look. If our entry was overwritten, the caller
+    // writes again on top of theirs.
+    Transport.sleep(settle(Duration.ofNanos(System.nanoTime() - started)));
+    TagIndex check = target.readTagIndex(subject, what, true);
+    if (check == null || !done.test(check.index().manifests())) {
+      return false;
+    }
+    if (current != null && !current.digest().equals(check.digest())) {
+      target.deleteQuietly(current.digest());
+    }
+    return true;
+  }
+
+  /** How long to wait after a write of the tag index before checking it: 2 x the read-to-write time + 100..150 ms. */
+  static Duration settle(Duration readToWrite) {
+    long ms = Math.min(MAX_SETTLE_MS, 2 * readToWrite.toMillis() + MIN_SETTLE_MS
+        + ThreadLocalRandom.current().nextLong(SETTLE_JITTER_MS + 1));
+    return Duration.ofMillis(ms);
   }
 }

@@ -141,6 +141,66 @@ class ReferrersTest {
     }
   }
 
+  /** Pushes the blobs of a signature of {@code subject}; returns the manifest bytes still to push. */
+  private static byte[] signatureManifest(RegistryTarget target, Descriptor subject, String name) throws Exception {
+    byte[] envelope = ("{\"sig\":\"" + name + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Artifacts.pushBlob(target, MediaTypes.OCI_EMPTY, MediaTypes.EMPTY_JSON);
+    Descriptor layer = Artifacts.pushBlob(target, MediaTypes.JWS, envelope);
+    return OciJson.write(dev.nota.oci.Manifest.of(MediaTypes.NOTARY_SIGNATURE, Descriptor.EMPTY_JSON,
+        List.of(layer), subject.plain(), null));
+  }
+
+  /**
+   * distribution rewrites its tag link files in place, so a read or write of the tag index racing another writer's
+   * can answer 500; within the read-modify-write loop that is one more round. Requests after the signature PUT:
+   * 1 the GET of the tag index, 2 its PUT, 3 the confirming GET.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "500 on request {0} of the index update")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+  void aServerErrorWhileRewritingTheTagIndexIsRetriedAsOneMoreRound(int nth) throws Exception {
+    try (TestRegistry registry = TestRegistry.builder().referrersApi(false).start();
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+      RegistryTarget target = client.repository(registry.host(), "app");
+      Descriptor image = Artifacts.pushImage(target, "v1", "layer");
+      Descriptor one = Artifacts.pushSignature(target, image, "one");
+      byte[] two = signatureManifest(target, image, "two");
+      registry.faults().failNth(nth + 1, 500);
+      int before = registry.exchanges().size();
+      Descriptor pushed = target.pushManifest(MediaTypes.OCI_MANIFEST, two, null);
+      List<TestRegistry.Exchange> after = registry.exchanges().subList(before, registry.exchanges().size());
+      assertEquals(500, after.get(nth).status(), after::toString);
+      assertTrue(after.get(nth).target().contains(image.digest().referrersTag()), after::toString);
+      assertEquals(Set.of(one.digest(), pushed.digest()), digests(target.referrers(image, null)));
+    }
+  }
+
+  @Test
+  void aClientErrorWhileRewritingTheTagIndexFailsAtOnce() throws Exception {
+    try (TestRegistry registry = TestRegistry.builder().referrersApi(false).start();
+        RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+      RegistryTarget target = client.repository(registry.host(), "app");
+      Descriptor image = Artifacts.pushImage(target, "v1", "layer");
+      Artifacts.pushSignature(target, image, "one");
+      byte[] two = signatureManifest(target, image, "two");
+      registry.faults().failNth(3, 400);
+      RegistryException e = assertThrows(RegistryException.class,
+          () -> target.pushManifest(MediaTypes.OCI_MANIFEST, two, null));
+      assertEquals(400, e.status());
+      assertTrue(e.getMessage().startsWith("adding "), e::getMessage);
+    }
+  }
+
+  @Test
+  void theWaitBeforeCheckingAnIndexWriteIsTwiceTheReadToWriteTimePlusAtLeast100Ms() {
+    for (int i = 0; i < 20; i++) {
+      long quick = Referrers.settle(java.time.Duration.ZERO).toMillis();
+      assertTrue(quick >= 100 && quick <= 150, "settle(0) = " + quick);
+      long slow = Referrers.settle(java.time.Duration.ofMillis(300)).toMillis();
+      assertTrue(slow >= 700 && slow <= 750, "settle(300 ms) = " + slow);
+    }
+    assertEquals(5000, Referrers.settle(java.time.Duration.ofSeconds(10)).toMillis());
+  }
+
   private static int indexOf(List<String> log, String prefix) {
     for (int i = 0; i < log.size(); i++) {
       if (log.get(i).startsWith(prefix)) {
