@@ -6,7 +6,6 @@ import dev.nota.core.blob.BlobSignatures;
 import dev.nota.core.envelope.EnvelopeContent;
 import dev.nota.core.envelope.Envelopes;
 import dev.nota.core.envelope.Payload;
-import dev.nota.core.envelope.PrimitiveSigner;
 import dev.nota.core.revocation.RevocationChecker;
 import dev.nota.core.sign.Signer;
 import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
