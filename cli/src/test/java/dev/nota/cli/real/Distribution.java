@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code <nota.shared>/tools/start-distribution.sh} (which apt-installs the package when it is missing) and stopped by
  * its PID. It is the registry most self-hosted setups still run: no Referrers API, strict content negotiation, no
  * conditional PUT. When the binary is missing and cannot be installed, the test fails on CI ({@code CI=true}) and is
- * skipped elsewhere, like the interop peers.
+ * skipped elsewhere, like the interop peers. {@link #startTls} and {@link #startWithStorage} write their own
+ * configuration (the script's shape) and run {@code docker-registry serve} directly, for HTTPS with the registry's own
+ * {@code http.tls} and for a registry whose storage fails.
  */
 final class Distribution implements AutoCloseable {
   private static final String BINARY = "docker-registry";
@@ -84,6 +86,97 @@ final class Distribution implements AutoCloseable {
     }
     fail(lastError);
     return null;
+  }
+
+  /**
+   * Starts a registry that serves HTTPS only, with its own {@code http.tls}: {@code certificate} (PEM, the server
+   * certificate first, then any intermediates) and its {@code key} (PEM). {@code start-distribution.sh} has no TLS
+   * option, so the configuration (the script's shape plus the TLS block) is written here and {@code docker-registry
+   * serve} is run directly; it is stopped by its PID like the others.
+   */
+  static Distribution startTls(Path dir, Path certificate, Path key) throws IOException, InterruptedException {
+    return serve(dir, port -> config(dir.resolve("storage"), port, """
+          tls:
+            certificate: %s
+            key: %s
+        """.formatted(certificate.toAbsolutePath(), key.toAbsolutePath())));
+  }
+
+  /**
+   * Starts a plain HTTP registry whose storage root is {@code storageRoot}, which need not be a usable directory: a
+   * root below a regular file makes every storage access fail, so the registry answers 500 (we run as root here, so
+   * file permissions cannot make it unwritable).
+   */
+  static Distribution startWithStorage(Path dir, Path storageRoot) throws IOException, InterruptedException {
+    return serve(dir, port -> config(storageRoot, port, ""));
+  }
+
+  /** The configuration start-distribution.sh writes, with {@code httpExtra} appended to the {@code http} block. */
+  private static String config(Path storage, int port, String httpExtra) {
+    return """
+        version: 0.1
+        log:
+          level: info
+          fields:
+            service: registry
+        storage:
+          filesystem:
+            rootdirectory: %s
+          delete:
+            enabled: true
+          cache:
+            blobdescriptor: inmemory
+          maintenance:
+            uploadpurging:
+              enabled: false
+        http:
+          addr: 127.0.0.1:%d
+          secret: local-test-secret-not-for-prod
+          headers:
+            X-Content-Type-Options: [nosniff]
+        %s""".formatted(storage.toAbsolutePath(), port, httpExtra);
+  }
+
+  /** Runs {@code docker-registry serve <dir>/config.yml} with the configuration for a free port. */
+  private static Distribution serve(Path dir, java.util.function.IntFunction<String> config)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir.resolve("storage"));
+    if (!installed()) {
+      start(Files.createDirectories(dir.resolve("install"))).close(); // the script apt-installs the package
+    }
+    String last = "";
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      Path file = Files.writeString(dir.resolve("config.yml"), config.apply(port), StandardCharsets.UTF_8);
+      Process process = new ProcessBuilder(BINARY, "serve", file.toString())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile())
+          .start();
+      Distribution registry = new Distribution(process.pid(), port, dir);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (process.isAlive() && System.nanoTime() < deadline) {
+        if (listening(port)) {
+          return registry;
+        }
+        Thread.sleep(50);
+      }
+      registry.close();
+      last = "docker-registry did not start on port " + port + ":\n" + registry.log();
+      if (!registry.log().contains("address already in use")) {
+        break;
+      }
+    }
+    fail(last);
+    return null;
+  }
+
+  private static boolean listening(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void unavailable(String why) {

@@ -3,9 +3,11 @@ package dev.nota.oci.registry;
 import dev.nota.oci.OciException;
 
 /**
- * A registry refused or failed a request, or could not be reached. The message starts with what was being done, then
- * what the registry answered, e.g. {@code pushing manifest to 127.0.0.1:5000/app: 127.0.0.1:5000 answered 400
- * MANIFEST_INVALID: manifest invalid}.
+ * A registry refused or failed a request, or could not be reached. The message is one line: what was being done, then
+ * what the registry answered or why there was no answer, e.g. {@code pushing manifest to 127.0.0.1:5000/app:
+ * 127.0.0.1:5000 answered 400 MANIFEST_INVALID: manifest invalid}, {@code ... answered 500 Internal Server Error
+ * (UNKNOWN: unknown error)}, {@code ... registry 127.0.0.1:5000 refused the connection (...)}, {@code ... cannot
+ * resolve host registry.invalid}, or {@code ... the TLS certificate of host:443 is not trusted: ...}.
  */
 public class RegistryException extends OciException {
   private final int status;

@@ -102,10 +102,22 @@ final class Tls {
         try {
           second.checkServerTrusted(chain, authType);
         } catch (CertificateException e2) {
-          e.addSuppressed(e2);
-          throw e;
+          // The CA file found the issuer when its failure is not "no path to a trust anchor" (e.g. the certificate
+          // expired): that says more than the system store's "unknown issuer".
+          CertificateException shown = isUnknownIssuer(e2) ? e : e2;
+          shown.addSuppressed(shown == e ? e2 : e);
+          throw shown;
         }
       }
+    }
+
+    private static boolean isUnknownIssuer(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.security.cert.CertPathBuilderException) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.nota.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nota.oci.Digest;
 import dev.nota.oci.NotFoundException;
 import dev.nota.oci.OciException;
 import java.io.Closeable;
@@ -198,32 +199,93 @@ final class Transport implements Closeable {
   /** The exception for an unexpected status. */
   OciException failure(Endpoint endpoint, Response response) {
     int status = response.code();
-    String code = null;
-    String message = null;
-    try (InputStream in = response.body().byteStream()) {
-      byte[] body = in.readNBytes(64 * 1024);
-      JsonNode errors = JSON.readTree(body).path("errors");
-      if (errors.isArray() && !errors.isEmpty()) {
-        code = errors.get(0).path("code").asText(null);
-        message = errors.get(0).path("message").asText(null);
-      }
-    } catch (IOException | RuntimeException e) {
-      // not a JSON error body: the status alone must do
+    ErrorBody error = ErrorBody.read(response);
+    if (error.code() == null && status == 404 && "HEAD".equals(endpoint.request().method())) {
+      error = explainMissingManifest(endpoint.request());
     }
+    String code = error.code();
+    String message = error.message();
     String registry = endpoint.registry();
     if (status == 401 || status == 403) {
       String shown = code != null ? code : status == 401 ? "UNAUTHORIZED" : "DENIED";
-      String hint = auth.hasCredential(registry) ? ""
-          : " (no credentials for " + registry + "; log in or pass --username and --password-stdin)";
-      return new AuthenticationException(endpoint.description() + ": authentication to " + registry + " failed: "
-          + status + " " + shown + hint, status, code);
+      boolean hasCredential = auth.hasCredential(registry);
+      String hint = hasCredential ? "" : " (no credentials for " + registry
+          + "; log in or pass --username and --password-stdin)";
+      if (status == 401) {
+        return new AuthenticationException(endpoint.description() + ": authentication to " + registry + " failed: "
+            + "401 " + shown + (hasCredential ? ": the registry refused the credentials" : hint), status, code);
+      }
+      return new AuthenticationException(endpoint.description() + ": " + registry + " denied access: 403 " + shown
+          + (message != null && !message.isEmpty() ? ": " + message : "") + hint, status, code);
     }
+    String detail = code == null ? "" : code + (message != null && !message.isEmpty() ? ": " + message : "");
     String answer = endpoint.description() + ": " + registry + " answered " + status + " "
-        + (code != null ? code + (message != null && !message.isEmpty() ? ": " + message : "") : reason(response));
+        + (status >= 500 ? reason(response) + (detail.isEmpty() ? "" : " (" + detail + ")")
+            : detail.isEmpty() ? reason(response) : detail);
     if (status == 404 && endpoint.notFound()) {
       return new NotFoundException(answer);
     }
     return new RegistryException(answer, status, code);
+  }
+
+  /** The error code and message of a registry's JSON error body; both null when there is none. */
+  private record ErrorBody(String code, String message) {
+    static final ErrorBody NONE = new ErrorBody(null, null);
+
+    static ErrorBody read(Response response) {
+      try (InputStream in = response.body().byteStream()) {
+        JsonNode errors = JSON.readTree(in.readNBytes(64 * 1024)).path("errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+          JsonNode first = errors.get(0);
+          String code = first.path("code").asText(null);
+          String message = first.path("message").asText(null);
+          message = message == null ? null : message.lines().findFirst().orElse("").strip();
+          JsonNode detail = first.path("detail");
+          if (message != null && detail.isTextual() && Digest.tryParse(detail.asText()) != null) {
+            message += " (" + detail.asText() + ")"; // which blob or manifest, e.g. of MANIFEST_BLOB_UNKNOWN
+          }
+          return new ErrorBody(code, message);
+        }
+      } catch (IOException | RuntimeException e) {
+        // not a JSON error body: the status alone must do
+      }
+      return NONE;
+    }
+  }
+
+  /**
+   * Why a HEAD of a manifest found nothing, since a HEAD answer has no body: the error of a GET of the same URL,
+   * and when that is a missing manifest, whether the repository itself is missing (its tag list answers
+   * {@code NAME_UNKNOWN}; distribution answers {@code MANIFEST_UNKNOWN} for both). Only asked when a HEAD has
+   * already failed, so it never costs a request on the way to success; any failure here keeps the plain 404.
+   */
+  private ErrorBody explainMissingManifest(Request head) {
+    List<String> segments = head.url().pathSegments();
+    int manifests = segments.lastIndexOf("manifests");
+    if (manifests < 2 || manifests != segments.size() - 2 || !"v2".equals(segments.get(0))) {
+      return ErrorBody.NONE;
+    }
+    ErrorBody error = errorOf(head.newBuilder().get().build());
+    if (error.code() == null || "MANIFEST_UNKNOWN".equals(error.code())) {
+      HttpUrl.Builder tags = head.url().newBuilder().query(null);
+      tags.removePathSegment(segments.size() - 1).removePathSegment(segments.size() - 2);
+      Request list = head.newBuilder().get().url(tags.addPathSegment("tags").addPathSegment("list")
+          .addQueryParameter("n", "1").build()).removeHeader("Accept").build();
+      ErrorBody repository = errorOf(list);
+      if ("NAME_UNKNOWN".equals(repository.code())) {
+        return repository;
+      }
+    }
+    return error;
+  }
+
+  /** The JSON error of a failed {@code request}, or none (success, no JSON error, no answer). */
+  private ErrorBody errorOf(Request request) {
+    try (Response r = client(request.url()).newCall(request).execute()) {
+      return r.isSuccessful() ? ErrorBody.NONE : ErrorBody.read(r);
+    } catch (IOException | OciException e) {
+      return ErrorBody.NONE;
+    }
   }
 
   /** The exception for a call that got no usable answer. */
@@ -233,11 +295,28 @@ final class Transport implements Closeable {
     if (e instanceof SSLException ssl) {
       what = tlsFailure(ssl, host, endpoint.request().url().host());
     } else if (e instanceof UnknownHostException) {
-      what = "unknown host " + endpoint.request().url().host();
+      what = "cannot resolve host " + endpoint.request().url().host();
+    } else if (isRefused(e)) {
+      what = "registry " + host + " refused the connection (is it running, and on that port?)";
+    } else if (e instanceof SocketTimeoutException) {
+      Duration t = options.timeout();
+      what = "no answer from " + host + " within "
+          + (t.toMillis() < 1000 ? t.toMillis() + " ms" : t.toSeconds() + " s");
     } else {
       what = "no answer from " + host + ": " + firstLine(e);
     }
     return new RegistryException(endpoint.description() + ": " + what, 0, null, e);
+  }
+
+  /** Whether {@code e} is (or wraps) a refused TCP connection. */
+  static boolean isRefused(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException && t.getMessage() != null
+          && t.getMessage().toLowerCase(Locale.ROOT).contains("refused")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One line on why TLS to {@code host} failed, naming the certificate problem when there is one. */
