@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
       SignatureCommand.class,
       CopyCommand.class,
       RegistryCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
       VersionCommand.class,
       AutoComplete.GenerateCompletion.class
     })

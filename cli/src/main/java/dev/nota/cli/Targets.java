@@ -6,6 +6,7 @@ import dev.nota.oci.Reference;
 import dev.nota.oci.Target;
 import dev.nota.oci.layout.LayoutReference;
 import dev.nota.oci.layout.LayoutTarget;
+import dev.nota.oci.registry.CredentialHelpers;
 import dev.nota.oci.registry.CredentialStore;
 import dev.nota.oci.registry.DockerConfigCredentials;
 import dev.nota.oci.registry.RegistryClient;
@@ -162,7 +163,8 @@ final class Targets implements Closeable {
       String secret = new String(context.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
       credentials = new StaticCredentials(options.username, secret);
     } else {
-      credentials = new DockerConfigCredentials(context.config().dockerConfig(context.env()), (Path) null);
+      credentials = DockerConfigCredentials.of(context.config().dockerConfig(context.env()),
+          CredentialHelpers.onPath(context.env().get("PATH")));
     }
     // --plain-http: the registry is plain HTTP, no TLS attempted. It is also listed as insecure, so that a transport
     // that does not read the plain-HTTP set yet still reaches it (after its one-line probe) rather than failing TLS.

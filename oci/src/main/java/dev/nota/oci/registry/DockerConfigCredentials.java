@@ -1,11 +1,10 @@
 package dev.nota.oci.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nota.oci.OciException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,31 +13,46 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 
 /**
  * Credentials from a docker {@code config.json}, looked up as the docker CLI does: {@code credHelpers[registry]},
  * else {@code credsStore}, each by running {@code docker-credential-<name> get}; else the {@code auths} entry (base64
  * {@code auth} or {@code username}/{@code password}, and {@code identitytoken}). Keys of {@code auths} match after
  * stripping a scheme and path; {@code docker.io} is also found under {@code https://index.docker.io/v1/}. A missing
- * file means no credentials. The caller decides which file (nothing is read from the environment here).
+ * file means no credentials. The caller decides which file and where helpers are found ({@link CredentialHelpers});
+ * nothing is read from the environment here. {@link DockerConfig} is the write side.
  */
 public final class DockerConfigCredentials implements CredentialStore {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String HUB_KEY = "https://index.docker.io/v1/";
-  private static final List<String> HUB_ALIASES =
+  static final String HUB_KEY = "https://index.docker.io/v1/";
+  static final List<String> HUB_ALIASES =
       List.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
 
   private final Path configFile;
-  private final Path helperDir;
+  private final CredentialHelpers helpers;
 
   /**
    * @param configFile the {@code config.json} to read
-   * @param helperDir the directory holding {@code docker-credential-*} executables, or null to search {@code PATH}
+   * @param helperDir the directory holding {@code docker-credential-*} executables, or null to search this process's
+   *     {@code PATH}
    */
   public DockerConfigCredentials(Path configFile, Path helperDir) {
     this.configFile = configFile;
-    this.helperDir = helperDir;
+    this.helpers = helperDir == null ? CredentialHelpers.onPath(null) : CredentialHelpers.inDirectory(helperDir);
+  }
+
+  private DockerConfigCredentials(Path configFile, CredentialHelpers helpers) {
+    this.configFile = configFile;
+    this.helpers = helpers;
+  }
+
+  /**
+   * The credentials in {@code configFile}, with the {@code docker-credential-*} executables found by
+   * {@code helpers} (e.g. on the command's own {@code PATH}).
+   */
+  public static DockerConfigCredentials of(Path configFile, CredentialHelpers helpers) {
+    return new DockerConfigCredentials(configFile, Objects.requireNonNull(helpers, "helpers"));
   }
 
   @Override
@@ -48,6 +62,8 @@ public final class DockerConfigCredentials implements CredentialStore {
       config = JSON.readTree(Files.readAllBytes(configFile));
     } catch (NoSuchFileException e) {
       return null;
+    } catch (JsonProcessingException e) {
+      throw new OciException(DockerConfig.malformed(configFile, e));
     } catch (IOException e) {
       throw new OciException("reading docker config " + configFile + ": " + e.getMessage(), e);
     }
@@ -72,13 +88,13 @@ public final class DockerConfigCredentials implements CredentialStore {
     return entry == null ? null : fromAuth(entry, registry);
   }
 
-  private static String find(JsonNode map, String registry, boolean hub) {
+  static String find(JsonNode map, String registry, boolean hub) {
     JsonNode n = findNode(map, registry, hub);
     return n == null ? null : n.asText(null);
   }
 
   /** The value whose key names {@code registry} once scheme and path are stripped. */
-  private static JsonNode findNode(JsonNode map, String registry, boolean hub) {
+  static JsonNode findNode(JsonNode map, String registry, boolean hub) {
     if (!map.isObject()) {
       return null;
     }
@@ -133,58 +149,10 @@ public final class DockerConfigCredentials implements CredentialStore {
   }
 
   private Credential runHelper(String name, String server) throws OciException {
-    String program = "docker-credential-" + name;
-    String command = helperDir == null ? program : helperDir.resolve(program).toString();
-    Process p;
     try {
-      p = new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    } catch (IOException e) {
-      throw new OciException("credential helper " + program + " (named in " + configFile + ") cannot be run: "
-          + e.getMessage());
+      return helpers.get(name, server);
+    } catch (OciException e) {
+      throw new OciException(e.getMessage() + " (named in " + configFile + ")", e);
     }
-    try {
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(server.getBytes(StandardCharsets.UTF_8));
-      }
-      byte[] out;
-      try (InputStream stdout = p.getInputStream()) {
-        out = stdout.readNBytes(1024 * 1024);
-      }
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new OciException("credential helper " + program + " did not finish within 30 s");
-      }
-      String text = new String(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        if (text.toLowerCase(Locale.ROOT).contains("credentials not found")) {
-          return null;
-        }
-        throw new OciException("credential helper " + program + " failed with exit code " + p.exitValue()
-            + ": " + firstLine(text));
-      }
-      JsonNode json;
-      try {
-        json = JSON.readTree(out);
-      } catch (IOException e) {
-        throw new OciException("credential helper " + program + " printed something other than JSON");
-      }
-      String user = json.path("Username").asText("");
-      String secret = json.path("Secret").asText("");
-      if (secret.isEmpty()) {
-        return null;
-      }
-      return "<token>".equals(user) ? Credential.identityToken(secret) : Credential.basic(user, secret);
-    } catch (IOException e) {
-      throw new OciException("credential helper " + program + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new OciException("interrupted while running credential helper " + program);
-    }
-  }
-
-  private static String firstLine(String s) {
-    String line = s.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 }
