@@ -163,6 +163,37 @@ class SupplyChainCommandTest {
     assertTrue(ok(cli.run("ls", ref)).out().contains("has no associated signature"));
   }
 
+  /**
+   * A registry that indexes subjects only from the day it gained the Referrers API (or olareg after notation's tag
+   * write) lists older signatures only in the referrers tag index: nota reads both sources and finds them.
+   */
+  @Test
+  void aSignatureOnlyInTheTagIndexIsFoundWhenTheApiListsOnlyNewerOnes() throws Exception {
+    String repo = registryRepo(true, true);
+    Descriptor image;
+    try (Target t = client.repository(registry.host(), "app")) {
+      image = SampleImage.push(t, "v1", "older signature");
+    }
+    String ref = repo + "@" + image.digest();
+    registry.faults().unindexedSubjects(true);
+    String aliceSig = ok(cli.run("sign", "--key", "alice", ref)).out().replaceAll("(?s).*@(sha256:[0-9a-f]{64}).*",
+        "$1");
+    registry.faults().unindexedSubjects(false);
+    String bobSig = ok(cli.run("sign", "--key", "bob", ref)).out().replaceAll("(?s).*@(sha256:[0-9a-f]{64}).*",
+        "$1");
+
+    java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + registry.host() + "/v2/app/referrers/"
+            + image.digest())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertTrue(api.body().contains(bobSig) && !api.body().contains(aliceSig), "the API lists only bob's: "
+        + api.body());
+    ok(cli.run("policy", "init", "--name", "p", "--scope", repo, "--trust-store", "ca:alice",
+        "--trusted-identity", "*"));
+    ok(cli.run("verify", ref));
+    Cli.Result listed = ok(cli.run("ls", ref));
+    assertTrue(listed.out().contains(aliceSig) && listed.out().contains(bobSig), listed::toString);
+  }
+
   @Test
   void aRegistryThatForbidsDeletesGetsAClearErrorAndKeepsTheSignature() throws Exception {
     String repo = registryRepo(false, false);

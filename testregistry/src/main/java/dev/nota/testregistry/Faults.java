@@ -28,6 +28,7 @@ public final class Faults {
   private final Set<Digest> truncated = ConcurrentHashMap.newKeySet();
   private final Set<Digest> corrupted = ConcurrentHashMap.newKeySet();
   private volatile Duration delay = Duration.ZERO;
+  private volatile boolean unindexedSubjects;
 
   Faults() {}
 
@@ -90,8 +91,22 @@ public final class Faults {
     delay = perResponse;
   }
 
+  /**
+   * While on, manifests pushed with a {@code subject} are stored but not indexed for the Referrers API and get no
+   * {@code OCI-Subject} header, as on a registry that only indexes subjects from the day it gained the API: clients
+   * then record them in the referrers tag index, and only that index lists them afterwards.
+   */
+  public void unindexedSubjects(boolean on) {
+    unindexedSubjects = on;
+  }
+
+  boolean unindexedSubjects() {
+    return unindexedSubjects;
+  }
+
   /** Switches every fault off. */
   public void clear() {
+    unindexedSubjects = false;
     synchronized (lock) {
       failRemaining = 0;
       failAt.clear();

@@ -60,7 +60,8 @@ final class ManifestHandler {
       tags.add(t);
     }
     services.store().put(digest, body);
-    services.repos().putManifest(name, digest, mediaType, body.length, info, tags);
+    boolean index = !services.faults().unindexedSubjects();
+    services.repos().putManifest(name, digest, mediaType, body.length, info, tags, index);
     if (urlDigest != null) {
       for (String t : call.params("tag")) {
         call.addHeader("OCI-Tag", t);
@@ -68,7 +69,7 @@ final class ManifestHandler {
     }
     call.setHeader("Location", "/v2/" + name + "/manifests/" + digest);
     call.setHeader("Docker-Content-Digest", digest.toString());
-    if (info.subject() != null && services.referrersApi()) {
+    if (info.subject() != null && services.referrersApi() && index) {
       call.setHeader("OCI-Subject", info.subject().toString());
     }
     call.empty(201);

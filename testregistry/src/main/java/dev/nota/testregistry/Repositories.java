@@ -111,7 +111,7 @@ final class Repositories {
    * {@code tags} at it.
    */
   synchronized void putManifest(
-      String name, Digest digest, String mediaType, long size, ManifestInfo info, List<String> tags)
+      String name, Digest digest, String mediaType, long size, ManifestInfo info, List<String> tags, boolean index)
       throws RegistryError, IOException {
     Repo existing = repos.get(name);
     for (Digest d : sparse ? List.<Digest>of() : info.blobs()) {
@@ -128,7 +128,7 @@ final class Repositories {
     if (!mediaType.equals(r.manifests.put(digest, mediaType))) {
       write(name, MANIFESTS, digest, mediaType);
     }
-    if (info.subject() != null) {
+    if (info.subject() != null && index) {
       r.referrers.computeIfAbsent(info.subject(), s -> new HashMap<>())
           .put(digest, info.referrer(mediaType, digest, size));
       r.subjectOf.put(digest, info.subject());

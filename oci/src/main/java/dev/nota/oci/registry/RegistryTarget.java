@@ -246,7 +246,10 @@ public final class RegistryTarget implements Target {
     Digest digest = Digest.sha256(bytes);
     boolean ociSubject = putManifest(what, mediaType, bytes, tag != null ? tag : digest.toString());
     Descriptor pushed = new Descriptor(mediaType, digest, bytes.length, null, annotations, null, null, artifactType);
-    if (subject != null && (forceReferrersTag || (!ociSubject && referrers.support() == ReferrersSupport.TAG_SCHEMA))) {
+    // The distribution spec: a registry that stored the subject says so with OCI-Subject; without it the client
+    // keeps the referrers tag index, whatever the Referrers API probe said (the registry may list only what it
+    // indexed since it gained the API).
+    if (subject != null && (forceReferrersTag || !ociSubject)) {
       referrers.add(subject.digest(), pushed);
     }
     return pushed;
