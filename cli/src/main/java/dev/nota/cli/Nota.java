@@ -78,6 +78,10 @@ public final class Nota implements Runnable {
       return ExitCode.USAGE;
     });
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // "-@sha256:..." and "-:tag" name an OCI layout archive on standard input; picocli would take them for options.
+    for (String name : new String[] {"sign", "verify", "list", "inspect", "discover"}) {
+      cli.getSubcommands().get(name).setUnmatchedOptionsArePositionalParams(true);
+    }
     return cli;
   }
 

@@ -131,7 +131,7 @@ class LayoutArchiveCommandTest {
     }
     for (byte[] stdin : List.of(gz, tar)) {
       Cli.Result byDigest = runWithStdin(stdin, "verify", "--oci-layout", "--scope", "local/x",
-          "--", "-@" + image.digest());
+          "-@" + image.digest()); // no "--" needed: "-@..." is not taken for an option
       ok(byDigest);
       assertTrue(byDigest.out().contains("Successfully verified signature for -@" + image.digest()),
           byDigest::toString);
@@ -139,7 +139,7 @@ class LayoutArchiveCommandTest {
       ok(byTag);
       assertTrue(byTag.err().contains("Always verify the artifact using digest(@" + image.digest()),
           byTag::toString);
-      assertEquals(1, signatures(ok(runWithStdin(stdin, "ls", "--oci-layout", "--", "-:v1")).out(), image).size());
+      assertEquals(1, signatures(ok(runWithStdin(stdin, "ls", "--oci-layout", "-:v1")).out(), image).size());
       ok(runWithStdin(stdin, "inspect", "--oci-layout", "-o", "json", "--", "-@" + image.digest()));
     }
   }
@@ -150,7 +150,7 @@ class LayoutArchiveCommandTest {
     Descriptor image = archiveWithImage(archive);
     byte[] tar = Files.readAllBytes(archive);
     for (String ref : new String[] {"-@" + image.digest(), "-:v1"}) {
-      Cli.Result r = runWithStdin(tar, "sign", "--oci-layout", "--", ref);
+      Cli.Result r = runWithStdin(tar, "sign", "--oci-layout", ref);
       assertEquals(2, r.code(), r::toString);
       assertOneLineError(r, "cannot sign an archive read from standard input");
     }
