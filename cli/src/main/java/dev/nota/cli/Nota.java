@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       DiscoverCommand.class,
       SignatureCommand.class,
       CopyCommand.class,
+      PromoteCommand.class,
       RegistryCommand.class,
       LoginCommand.class,
       LogoutCommand.class,

@@ -1,0 +1,193 @@
+package dev.nota.cli;
+
+import dev.nota.core.envelope.PrimitiveSigner;
+import dev.nota.core.revocation.OnlineRevocationChecker;
+import dev.nota.core.revocation.RevocationOptions;
+import dev.nota.core.sign.Signer;
+import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
+import dev.nota.core.verify.CheckResult;
+import dev.nota.core.verify.EnvelopeVerifier;
+import dev.nota.core.verify.PolicyStatement;
+import dev.nota.core.verify.SignatureResult;
+import dev.nota.core.verify.VerificationOutcome;
+import dev.nota.core.verify.Verifier;
+import dev.nota.oci.Descriptor;
+import dev.nota.oci.Reference;
+import dev.nota.oci.copy.Copier;
+import dev.nota.policy.NoApplicablePolicyException;
+import dev.nota.policy.OciTrustPolicyDocument;
+import dev.nota.policy.X509TrustStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nota promote}: the promotion step of a supply chain in one command. Verify the artifact at the source against
+ * the trust policy and refuse if it fails; copy it with every referrer; add the organisation's own signature at the
+ * destination; verify there again. Nothing is copied when the source does not verify.
+ */
+@Command(name = "promote",
+    description = "Verify at the source, copy with all signatures, sign at the destination, verify there.")
+final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "registry/repo:tag or @digest (or a layout).")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "DESTINATION", description = "registry/repo[:tag] (or a layout).")
+  String destination;
+
+  @Option(names = {"-k", "--key"}, description = "Key to sign with at the destination (default: the default key).")
+  String key;
+
+  @Option(names = "--signature-format", defaultValue = "jws", description = "jws or cose (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--from-oci-layout", description = "The source is an OCI layout directory or archive.")
+  boolean fromLayout;
+
+  @Option(names = "--to-oci-layout", description = "The destination is an OCI layout directory or archive.")
+  boolean toLayout;
+
+  @Option(names = "--scope", description = "Trust policy scope of a --from-oci-layout source.")
+  String scope;
+
+  @Option(names = "--to-scope", description = "Trust policy scope of a --to-oci-layout destination.")
+  String toScope;
+
+  @Option(names = "--insecure-registry", description = "Allow plain HTTP to registries that do not speak TLS.")
+  boolean insecureRegistry;
+
+  @Option(names = "--plain-http", description = "Talk plain HTTP to the registries.")
+  boolean plainHttp;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificates in this PEM file too.")
+  Path caFile;
+
+  @Option(names = {"-d", "--debug"}, description = "Print debug output (never secrets).")
+  boolean debug;
+
+  private final Context context;
+
+  PromoteCommand(Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public boolean debug() {
+    return debug;
+  }
+
+  private TargetOptions options() {
+    TargetOptions o = new TargetOptions();
+    o.insecureRegistry = insecureRegistry;
+    o.plainHttp = plainHttp;
+    o.caFile = caFile;
+    o.debug = debug;
+    return o;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (fromLayout && scope == null) {
+      throw new UserException("--from-oci-layout needs --scope, the trust policy scope to verify the source against");
+    }
+    String envelopeType = BlobCommand.envelopeType(format);
+    // Everything that can fail on configuration fails before anything is read from or written to a registry.
+    PrimitiveSigner signer = SigningKeyLoader.load(context, key);
+    OciTrustPolicyDocument policies = OciTrustPolicyDocument.load(context.config().root());
+    Verifier verifier = verifier();
+    try (Targets from = new Targets(context, options()); Targets to = new Targets(context, options())) {
+      Targets.Opened src = from.open(source, "promote", false, fromLayout, err);
+      PolicyStatement sourcePolicy = PolicyStatement.of(policies.applicablePolicy(fromLayout ? scope : src.scope()));
+      VerificationOutcome atSource = verifier.verify(src.target(), src.artifact(), sourcePolicy, Map.of(), 100);
+      if (!atSource.succeeded()) {
+        err.println("Error: " + src.display() + " does not verify at the source under trust policy \""
+            + sourcePolicy.name() + "\" (" + reason(atSource) + "); nothing was copied");
+        return ExitCode.VERIFICATION_FAILED;
+      }
+      out.println("Verified " + src.display() + " at the source (trust policy \"" + sourcePolicy.name() + "\")");
+
+      Targets.Destination dst = to.openDestination(destination, toLayout, err);
+      String tag = dst.tag();
+      if (tag == null && dst.digest() == null && src.byTag()) {
+        tag = fromLayout ? dev.nota.oci.layout.LayoutReference.parse(source).reference() : Reference.parse(source).tag();
+      }
+      if (dst.digest() != null && !dst.digest().equals(src.artifact().digest())) {
+        throw new UserException("the destination names digest " + dst.digest() + " but the source is "
+            + src.artifact().digest() + "; a copy never changes digests");
+      }
+      Copier.Options copy = Copier.Options.defaults();
+      if (!fromLayout && dst.registry() != null) {
+        Reference s = Reference.parse(source);
+        if (s.registry().equals(dst.registry()) && !s.repository().equals(dst.repository())) {
+          copy = copy.withMountFrom(s.repository());
+        }
+      }
+      // The artifact and its referrers land untagged; the tag is written after the new signature exists.
+      Copier.Result copied = Copier.copy(src.target(), src.artifact(), dst.target(), null, copy);
+      Descriptor root = copied.root();
+      Signer.Result signed = Signer.sign(dst.target(), root, signer, new Signer.Options(envelopeType, null, null,
+          null, "nota/" + Nota.Version.version(), context.clock()));
+      if (tag != null) {
+        dst.target().tag(root, tag);
+      }
+      String shown = dst.display() + (tag != null ? ":" + tag : "") + "@" + root.digest();
+      out.println("Copied with " + copied.referrers() + " referrers to " + shown);
+      out.println("Signed at the destination: " + signed.signatureManifest().digest());
+
+      String destinationScope = toLayout ? toScope : dst.registry() + "/" + dst.repository();
+      if (destinationScope == null) {
+        err.println("Warning: no --to-scope for the layout destination; not verified there");
+        return ExitCode.OK;
+      }
+      PolicyStatement destinationPolicy;
+      try {
+        destinationPolicy = PolicyStatement.of(policies.applicablePolicy(destinationScope));
+      } catch (NoApplicablePolicyException e) {
+        err.println("Warning: no trust policy applies to " + destinationScope + "; not verified there");
+        return ExitCode.OK;
+      }
+      VerificationOutcome atDestination = verifier.verify(dst.target(), root, destinationPolicy, Map.of(), 100);
+      if (!atDestination.succeeded()) {
+        err.println("Error: " + shown + " does not verify at the destination under trust policy \""
+            + destinationPolicy.name() + "\" (" + reason(atDestination) + ")");
+        return ExitCode.VERIFICATION_FAILED;
+      }
+      out.println("Verified " + shown + " at the destination (trust policy \"" + destinationPolicy.name() + "\")");
+      return ExitCode.OK;
+    }
+  }
+
+  private Verifier verifier() {
+    OnlineRevocationChecker revocation = new OnlineRevocationChecker(RevocationOptions.defaults()
+        .withCacheDir(VerifyCommand.revocationCacheDir(context))
+        .withClock(context.clock()));
+    return new Verifier(new EnvelopeVerifier(new X509TrustStore(context.config().trustStoreRoot()), context.clock(),
+        revocation, new Rfc3161TimestampVerifier(revocation, context.clock())), 4);
+  }
+
+  private static String reason(VerificationOutcome outcome) {
+    return switch (outcome.status()) {
+      case NO_SIGNATURE -> "no signature";
+      case SKIPPED -> "skipped";
+      default -> {
+        for (SignatureResult r : outcome.signatures()) {
+          CheckResult f = r.failure();
+          if (f != null) {
+            yield f.name() + " failed: " + f.message();
+          }
+        }
+        yield "no signature verified";
+      }
+    };
+  }
+}
