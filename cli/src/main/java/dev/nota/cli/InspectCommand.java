@@ -83,8 +83,33 @@ final class InspectCommand extends ArtifactCommand {
       }
       EnvelopeContent content = Envelopes.parse(layer.mediaType(), bytes).content();
       m.putAll(Reports.envelopeSummary(content));
-      m.put("signedArtifact", dev.nota.core.envelope.Payload.parse(content.payload()).targetArtifact().toString());
+      Descriptor signed = dev.nota.core.envelope.Payload.parse(content.payload()).targetArtifact();
+      if (!signed.annotations().isEmpty()) {
+        m.put("userDefinedAttributes", signed.annotations());
+      }
+      byte[] token = content.unsignedAttributes().timestampSignature();
+      if (token != null) {
+        m.put("timestampSignature", timestamp(token));
+      }
+      m.put("signedArtifact", signed.toString());
     } catch (NotaException | dev.nota.oci.InvalidContentException | dev.nota.oci.NotFoundException e) {
+      m.put("error", e.getMessage());
+    }
+    return m;
+  }
+
+  /** What the signature's timestamp token claims (checked by verify, not here), as notation's inspect shows it. */
+  private static Map<String, Object> timestamp(byte[] token) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    try {
+      dev.nota.core.timestamp.TimestampTokens.Claimed claimed = dev.nota.core.timestamp.TimestampTokens.read(token);
+      m.put("timestamp", "[" + claimed.earliest() + ", " + claimed.latest() + "]");
+      List<Object> certs = new ArrayList<>();
+      for (java.security.cert.X509Certificate c : claimed.certificates()) {
+        certs.add(Reports.certificate(c));
+      }
+      m.put("certificates", certs);
+    } catch (NotaException e) {
       m.put("error", e.getMessage());
     }
     return m;

@@ -122,6 +122,11 @@ class SignTimestampCommandTest {
     ok(signWithTimestamp("--signature-format", format));
     assertEquals(1, referrers().size());
     ok(cli.run("verify", ref()));
+    Cli.Result inspected = cli.run("inspect", "-o", "json", ref());
+    ok(inspected);
+    assertTrue(inspected.out().contains("\"timestampSignature\""), inspected::toString);
+    assertTrue(inspected.out().matches("(?s).*\"timestamp\" : \"\\[20[0-9-]+T.*, 20[0-9-]+T.*\\]\".*"),
+        inspected::toString);
     Cli.Result later = cli.clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(3))).run("verify", ref());
     ok(later);
 
