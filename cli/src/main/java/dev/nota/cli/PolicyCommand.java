@@ -2,15 +2,22 @@ package dev.nota.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.nota.oci.Reference;
+import dev.nota.policy.NotaTrustPolicyDocument;
+import dev.nota.policy.OciTrustPolicy;
 import dev.nota.policy.OciTrustPolicyDocument;
+import dev.nota.policy.ReferrerRequirement;
+import dev.nota.policy.SignatureRule;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,9 +76,19 @@ final class PolicyCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", description = "Print the trust policy (after validating it).")
+  @Command(name = "show", description = "Print the trust policy (after validating it), or with --for the rules"
+      + " that apply to one artifact: a requirement of trustpolicy.nota.json, else notation's statement.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @Option(names = "--for", paramLabel = "REFERENCE",
+        description = "Show the effective rules for this reference, e.g. registry.example/app:v1.")
+    String forReference;
+    @Option(names = "--scope", paramLabel = "SCOPE",
+        description = "Show the effective rules for this trust policy scope as given, e.g. local/app for an OCI"
+            + " layout verified with --scope.")
+    String forScope;
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json (with --for/--scope).")
+    OutputFormat output;
     private final Context context;
 
     Show(Context context) {
@@ -81,6 +98,20 @@ final class PolicyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path root = context.config().root();
+      if (forReference != null || forScope != null) {
+        if (forReference != null && forScope != null) {
+          throw new UserException("--for and --scope both name the artifact; give one");
+        }
+        String scope = forScope != null ? forScope : Reference.parse(forReference).name();
+        Map<String, Object> rules = EffectiveRules.of(root, scope);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.json) {
+          Json.print(out, rules);
+        } else {
+          EffectiveRules.print(out, rules);
+        }
+        return ExitCode.OK;
+      }
       Path p = Files.exists(root.resolve(OCI_FILE)) ? root.resolve(OCI_FILE) : root.resolve(FILE);
       if (!Files.exists(p)) {
         throw new UserException("no trust policy in " + root + "; create one with 'nota policy init' or import one");
@@ -91,6 +122,122 @@ final class PolicyCommand implements Runnable {
       out.flush();
       OciTrustPolicyDocument.parse(bytes);
       return ExitCode.OK;
+    }
+  }
+
+  /** What {@code nota verify} would apply to one scope, as plain maps for text or JSON output. */
+  static final class EffectiveRules {
+    private EffectiveRules() {}
+
+    static Map<String, Object> of(Path root, String scope) throws Exception {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("scope", scope);
+      Optional<NotaTrustPolicyDocument> nota = NotaTrustPolicyDocument.load(root);
+      Optional<NotaTrustPolicyDocument.Match> match =
+          nota.isEmpty() ? Optional.empty() : nota.get().requirementFor(scope);
+      if (match.isPresent()) {
+        m.put("trustPolicy", NotaTrustPolicyDocument.FILE_NAME);
+        m.put("registryScope", match.get().scope());
+        Map<String, Object> requirement = rule(match.get().requirement().rule());
+        List<Object> referrers = referrers(match.get().requirement().referrers());
+        if (!referrers.isEmpty()) {
+          requirement.put("referrers", referrers);
+        }
+        m.put("requirement", requirement);
+        List<Object> statements = new ArrayList<>();
+        for (String name : names(match.get().requirement().rule(), match.get().requirement().referrers())) {
+          statements.add(statement(nota.get().statement(name)));
+        }
+        m.put("statements", statements);
+        return m;
+      }
+      OciTrustPolicyDocument notation = OciTrustPolicyDocument.load(root);
+      m.put("trustPolicy", Files.exists(root.resolve(OCI_FILE)) ? OCI_FILE : FILE);
+      m.put("statements", List.of(statement(notation.applicablePolicy(scope))));
+      return m;
+    }
+
+    private static Map<String, Object> rule(SignatureRule rule) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      if (!rule.allOf().isEmpty()) {
+        m.put("allOf", rule.allOf());
+      }
+      if (rule.atLeast() > 0) {
+        m.put("atLeast", rule.atLeast());
+        m.put("of", rule.of());
+      }
+      return m;
+    }
+
+    private static List<Object> referrers(List<ReferrerRequirement> rules) {
+      List<Object> out = new ArrayList<>();
+      for (ReferrerRequirement r : rules) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("artifactType", r.artifactType());
+        m.putAll(rule(r.rule()));
+        if (!r.referrers().isEmpty()) {
+          m.put("referrers", referrers(r.referrers()));
+        }
+        out.add(m);
+      }
+      return out;
+    }
+
+    private static List<String> names(SignatureRule rule, List<ReferrerRequirement> referrers) {
+      List<String> out = new ArrayList<>(rule.statements());
+      for (ReferrerRequirement r : referrers) {
+        for (String n : names(r.rule(), r.referrers())) {
+          if (!out.contains(n)) {
+            out.add(n);
+          }
+        }
+      }
+      return out;
+    }
+
+    private static Map<String, Object> statement(OciTrustPolicy s) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", s.name());
+      m.put("level", s.signatureVerification().level().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("trustStores", s.trustStores().stream().map(r -> r.type().value() + ":" + r.name()).toList());
+      m.put("trustedIdentities", s.trustedIdentities().stream().map(Object::toString).toList());
+      return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void print(PrintWriter out, Map<String, Object> rules) {
+      out.println("Scope: " + rules.get("scope"));
+      Object requirement = rules.get("requirement");
+      if (requirement != null) {
+        out.println("Requirement of " + rules.get("trustPolicy") + " (registry scope \"" + rules.get("registryScope")
+            + "\"):");
+        printRule(out, (Map<String, Object>) requirement, "  ");
+      } else {
+        out.println("No requirement of " + NotaTrustPolicyDocument.FILE_NAME + " applies; notation's "
+            + rules.get("trustPolicy") + " does: one valid signature satisfying this statement.");
+      }
+      out.println("Statements:");
+      for (Object o : (List<Object>) rules.get("statements")) {
+        Map<String, Object> s = (Map<String, Object>) o;
+        out.println("  " + s.get("name") + ": level " + s.get("level") + ", trust stores " + s.get("trustStores")
+            + ", trusted identities " + s.get("trustedIdentities"));
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printRule(PrintWriter out, Map<String, Object> rule, String indent) {
+      if (rule.containsKey("allOf")) {
+        out.println(indent + "all of: " + String.join(", ", (List<String>) rule.get("allOf")));
+      }
+      if (rule.containsKey("atLeast")) {
+        out.println(indent + "at least " + rule.get("atLeast") + " of: "
+            + String.join(", ", (List<String>) rule.get("of")));
+      }
+      for (Object o : (List<Object>) rule.getOrDefault("referrers", List.of())) {
+        Map<String, Object> r = (Map<String, Object>) o;
+        out.println(indent + "a referrer of type " + r.get("artifactType") + " with:");
+        printRule(out, r, indent + "  ");
+      }
     }
   }
 

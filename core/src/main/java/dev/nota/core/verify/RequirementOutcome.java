@@ -1,0 +1,82 @@
+package dev.nota.core.verify;
+
+import dev.nota.oci.Descriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The evaluation of a {@code trustpolicy.nota.json} requirement on one artifact: one {@link Check} per statement of
+ * {@code allOf}, one for an {@code atLeast} rule (with a check per statement it counts) and one per referrer rule
+ * (with the checks of the referrer that satisfied it, or of the last one tried). The artifact passes when every
+ * check is satisfied.
+ *
+ * @param artifact the artifact evaluated
+ * @param scope the requirement's registry scope that matched the artifact
+ * @param checks the results, in the requirement's order
+ */
+public record RequirementOutcome(Descriptor artifact, String scope, List<Check> checks) {
+
+  /** What a check is about. */
+  public enum Kind {
+    /** One trust policy statement, satisfied by one signature of the artifact. */
+    STATEMENT,
+    /** {@code atLeast N of [...]}: N of its nested statement checks satisfied. */
+    AT_LEAST,
+    /** A referrer of an artifact type whose own signatures (and referrers) satisfy the nested checks. */
+    REFERRER
+  }
+
+  /**
+   * One rule's result.
+   *
+   * @param kind what the rule is
+   * @param name the statement name, {@code atLeast N of [a, b]}, or the referrer's artifact type
+   * @param satisfied whether the rule is met
+   * @param signature for a satisfied statement, the signature manifest that satisfied it (null at level skip)
+   * @param signer for a satisfied statement, the subject of the signing certificate (null at level skip)
+   * @param referrer for a referrer rule, the referrer that satisfied it, or the last one tried (null when the
+   *     artifact has no referrer of that type)
+   * @param detail one line: what is missing when unmet; a note (level skip, logged failures) or null when met
+   * @param nested for {@code AT_LEAST} the statements counted, for {@code REFERRER} the referrer's own checks
+   */
+  public record Check(Kind kind, String name, boolean satisfied, Descriptor signature, String signer,
+      Descriptor referrer, String detail, List<Check> nested) {
+
+    public Check {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(name, "name");
+      nested = List.copyOf(nested);
+    }
+
+    /** How this rule reads in messages, e.g. {@code statement "org"} or {@code referrer application/sarif+json}. */
+    public String label() {
+      return switch (kind) {
+        case STATEMENT -> "statement \"" + name + "\"";
+        case AT_LEAST -> name;
+        case REFERRER -> "referrer " + name;
+      };
+    }
+  }
+
+  public RequirementOutcome {
+    Objects.requireNonNull(artifact, "artifact");
+    checks = List.copyOf(checks);
+  }
+
+  /** Whether every check is met. */
+  public boolean satisfied() {
+    return checks.stream().allMatch(Check::satisfied);
+  }
+
+  /** One line per unmet rule, e.g. {@code statement "org": the artifact has no signature}, in order. */
+  public List<String> missing() {
+    List<String> out = new ArrayList<>();
+    for (Check c : checks) {
+      if (!c.satisfied()) {
+        out.add(c.label() + ": " + c.detail());
+      }
+    }
+    return out;
+  }
+}
