@@ -65,6 +65,7 @@ final class BlobCommand implements Runnable {
     @Option(names = {"-m", "--user-metadata"}, paramLabel = "KEY=VALUE",
         description = "Metadata to sign with the file (repeatable).") List<String> userMetadata;
     @Option(names = "--force", description = "Replace an existing signature file.") boolean force;
+    @picocli.CommandLine.Mixin KeySecretOptions keySecret;
     private final Context context;
 
     Sign(Context context) {
@@ -86,7 +87,7 @@ final class BlobCommand implements Runnable {
           expiry == null ? null : Durations.parse(expiry),
           KeyValues.parse("--user-metadata", userMetadata), null,
           "nota/" + Nota.Version.version(), context.clock());
-      byte[] envelope = BlobSignatures.sign(file, mediaType, SigningKeyLoader.load(context, key), options);
+      byte[] envelope = BlobSignatures.sign(file, mediaType, SigningKeyLoader.load(context, key, keySecret), options);
       write(signature, envelope);
       PrintWriter out = spec.commandLine().getOut();
       out.println("Successfully signed " + file);

@@ -2,9 +2,13 @@ package dev.nota.cli;
 
 import dev.nota.core.key.KeyEntry;
 import dev.nota.core.key.LocalKey;
+import dev.nota.core.key.Pkcs11Key;
+import dev.nota.core.key.Pkcs11Uri;
+import dev.nota.core.key.Pkcs12Key;
 import dev.nota.core.key.SigningKeys;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code nota key}: manage signing keys in notation's {@code signingkeys.json}. */
-@Command(name = "key", description = "Manage signing keys.",
+@Command(name = "key", description = "Manage signing keys (PEM files, PKCS#12 bundles, PKCS#11 tokens).",
     subcommands = {KeyCommand.Add.class, KeyCommand.ListKeys.class, KeyCommand.Delete.class, KeyCommand.Update.class})
 final class KeyCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -24,14 +28,38 @@ final class KeyCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "add", description = "Register a key file and its certificate chain file as a signing key.")
+  @Command(name = "add", description = "Register a signing key: PEM files, a PKCS#12 bundle, or a key on a PKCS#11 "
+      + "token. The key is opened (and the chain checked) now; passwords and PINs are never stored.",
+      footer = {"%nExamples:",
+          "  nota key add dev --key dev.key --cert dev.crt",
+          "  nota key add release --pkcs12 release.p12 --password-env P12_PASSWORD",
+          "  nota key add hsm --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --token-label ci --key-label signing"
+              + " --pin-stdin"})
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "NAME") String name;
-    @Option(names = "--key", required = true, paramLabel = "PEM", description = "Private key (PKCS#8, PKCS#1 or SEC1 PEM).")
+    @Option(names = "--key", paramLabel = "PEM", description = "Private key (PKCS#8, PKCS#1 or SEC1 PEM).")
     Path keyFile;
-    @Option(names = "--cert", required = true, paramLabel = "PEM", description = "Certificate chain, leaf first.")
+    @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain, leaf first.")
     Path certFile;
+    @Option(names = "--pkcs12", paramLabel = "FILE", description = "PKCS#12 bundle (.p12/.pfx) with key and chain.")
+    Path pkcs12;
+    @Option(names = "--alias", description = "The key's alias in the PKCS#12 bundle, if it holds several.")
+    String alias;
+    @Option(names = "--password-stdin", description = "Read the PKCS#12 password from standard input.")
+    boolean passwordStdin;
+    @Option(names = "--password-env", paramLabel = "NAME", description = "Take the PKCS#12 password from $NAME.")
+    String passwordEnv;
+    @Option(names = "--pkcs11-module", paramLabel = "LIB", description = "The token's PKCS#11 module (.so).")
+    Path module;
+    @Option(names = "--token-label", paramLabel = "LABEL", description = "The token's label.") String tokenLabel;
+    @Option(names = "--key-label", paramLabel = "LABEL", description = "The private key's label on the token.")
+    String keyLabel;
+    @Option(names = "--cert-chain", paramLabel = "PEM",
+        description = "Certificate chain (leaf first) for a token key whose certificate is not on the token.")
+    Path certChain;
+    @Option(names = "--pin-stdin", description = "Read the token PIN from standard input.") boolean pinStdin;
+    @Option(names = "--pin-env", paramLabel = "NAME", description = "Take the token PIN from $NAME.") String pinEnv;
     @Option(names = "--default", description = "Make it the default signing key.") boolean makeDefault;
     private final Context context;
 
@@ -41,10 +69,62 @@ final class KeyCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      LocalKey.load(keyFile, certFile); // refuse unusable keys now rather than at signing time
+      boolean files = keyFile != null || certFile != null;
+      boolean bundle = pkcs12 != null;
+      boolean token = module != null || tokenLabel != null || keyLabel != null;
+      if ((files ? 1 : 0) + (bundle ? 1 : 0) + (token ? 1 : 0) != 1) {
+        throw new UserException("give exactly one kind of key: --key and --cert, --pkcs12 FILE, or --pkcs11-module "
+            + "LIB with --token-label and --key-label");
+      }
+      if (!bundle && (alias != null || passwordStdin || passwordEnv != null)) {
+        throw new UserException("--alias, --password-stdin and --password-env are for --pkcs12 keys");
+      }
+      if (!token && (certChain != null || pinStdin || pinEnv != null)) {
+        throw new UserException("--cert-chain, --pin-stdin and --pin-env are for --pkcs11-module keys");
+      }
       Path root = context.config().root();
-      SigningKeys keys = SigningKeys.load(root).add(
-          new KeyEntry(name, keyFile.toAbsolutePath(), certFile.toAbsolutePath(), null, null, null), makeDefault);
+      SigningKeys keys = SigningKeys.load(root);
+      KeyEntry entry;
+      if (files) {
+        if (keyFile == null || certFile == null) {
+          throw new UserException("a key in files needs both --key and --cert");
+        }
+        entry = KeyEntry.local(name, keyFile.toAbsolutePath(), certFile.toAbsolutePath());
+        keys = keys.add(entry, makeDefault); // a taken name is refused before anything is opened
+        LocalKey.load(keyFile, certFile); // refuse unusable keys now rather than at signing time
+      } else if (bundle) {
+        if (alias != null && alias.isEmpty()) {
+          throw new UserException("--alias must not be empty");
+        }
+        entry = KeyEntry.pkcs12(name, pkcs12.toAbsolutePath(), alias);
+        keys = keys.add(entry, makeDefault);
+        char[] password = KeySecretOptions.read(context, passwordStdin, passwordEnv,
+            "password of PKCS#12 file " + pkcs12, "--password-stdin or --password-env NAME");
+        try {
+          Pkcs12Key.load(pkcs12, alias, password, context.clock());
+        } finally {
+          Arrays.fill(password, '\0');
+        }
+      } else {
+        if (module == null || tokenLabel == null || keyLabel == null) {
+          throw new UserException("a token key needs --pkcs11-module, --token-label and --key-label");
+        }
+        Pkcs11Uri uri;
+        try {
+          uri = new Pkcs11Uri(module.toAbsolutePath(), tokenLabel, keyLabel);
+        } catch (IllegalArgumentException e) {
+          throw new UserException(e.getMessage());
+        }
+        entry = KeyEntry.pkcs11(name, uri, certChain == null ? null : certChain.toAbsolutePath());
+        keys = keys.add(entry, makeDefault);
+        char[] pin = KeySecretOptions.read(context, pinStdin, pinEnv, "PIN of token \"" + tokenLabel + "\"",
+            "--pin-stdin or --pin-env NAME");
+        try {
+          Pkcs11Key.open(uri, certChain, pin, context.clock());
+        } finally {
+          Arrays.fill(pin, '\0');
+        }
+      }
       keys.save(root);
       spec.commandLine().getOut().println(name + (makeDefault ? ": added and marked as the default key" : ": added"));
       return ExitCode.OK;
@@ -67,8 +147,17 @@ final class KeyCommand implements Runnable {
       out.printf("%-22s %-40s %s%n", "NAME", "KEY PATH", "CERTIFICATE PATH / PLUGIN");
       for (KeyEntry e : keys.keys()) {
         String mark = e.name().equals(keys.defaultKey()) ? "* " : "  ";
-        out.printf("%-22s %-40s %s%n", mark + e.name(), e.isPlugin() ? "" : String.valueOf(e.keyPath()),
-            e.isPlugin() ? "plugin " + e.pluginName() + " id " + e.id() : String.valueOf(e.certPath()));
+        String key = switch (e.kind()) {
+          case PLUGIN -> "";
+          case PKCS11 -> e.pkcs11().toString();
+          case FILES -> String.valueOf(e.keyPath());
+        };
+        String cert = switch (e.kind()) {
+          case PLUGIN -> "plugin " + e.pluginName() + " id " + e.id();
+          case PKCS11 -> e.certPath() == null ? "(on the token)" : String.valueOf(e.certPath());
+          case FILES -> e.certPath() + (e.pkcs12Alias() == null ? "" : " alias " + e.pkcs12Alias());
+        };
+        out.printf("%-22s %-40s %s%n", mark + e.name(), key, cert);
       }
       return ExitCode.OK;
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,6 +57,8 @@ final class SignCommand extends ArtifactCommand {
       description = "Also maintain the sha256-<digest> referrers tag index when the registry has the Referrers API.")
   boolean forceReferrersTag;
 
+  @Mixin KeySecretOptions keySecret;
+
   SignCommand(Context context) {
     super(context);
   }
@@ -81,7 +84,11 @@ final class SignCommand extends ArtifactCommand {
         "nota/" + Nota.Version.version(),
         context.clock(),
         timestamper());
-    PrimitiveSigner signer = SigningKeyLoader.load(context, key);
+    if (keySecret.stdin && target.passwordStdin) {
+      throw new UserException("--key-password-stdin and --password-stdin both read standard input; give the key's"
+          + " secret with --key-password-env NAME instead");
+    }
+    PrimitiveSigner signer = SigningKeyLoader.load(context, key, keySecret);
     try (Targets targets = new Targets(context, target)) {
       targets.forceReferrersTag(forceReferrersTag);
       Targets.Opened opened = targets.open(reference, "sign", err);

@@ -29,7 +29,10 @@ import java.util.Set;
  * notation's {@code signingkeys.json}: the named signing keys and which one is the default, so that a notation
  * configuration directory works unchanged with nota. Immutable: changes return a new value, {@link #save} writes
  * it atomically. Loading applies notation's checks (no empty or duplicate names, the default must exist); saving
- * writes the file as notation does (four-space indent, {@code default} left out when unset).
+ * writes the file as notation does (four-space indent, {@code default} left out when unset). nota's own kinds of key
+ * live in the fields notation keeps when it rewrites the file: a PKCS#12 bundle is named by both {@code keyPath} and
+ * {@code certPath} (plus an optional {@code pkcs12Alias}, the one field notation drops), a token key by a PKCS#11
+ * URI in {@code keyPath} (see {@link Pkcs11Uri}).
  */
 public record SigningKeys(String defaultKey, List<KeyEntry> keys) {
   /** The file name inside the configuration directory. */
@@ -135,6 +138,7 @@ public record SigningKeys(String defaultKey, List<KeyEntry> keys) {
         config.put(e.getKey(), e.getValue().textValue());
       }
     }
+    String alias = string(k, "pkcs12Alias", at);
     boolean local = !isEmpty(keyPath) || !isEmpty(certPath);
     boolean plugin = !isEmpty(pluginName) || !isEmpty(id);
     if (local && plugin) {
@@ -144,6 +148,9 @@ public record SigningKeys(String defaultKey, List<KeyEntry> keys) {
       if (isEmpty(pluginName) || isEmpty(id)) {
         throw new KeyException(at + "a plugin key needs both \"pluginName\" and \"id\"");
       }
+      if (alias != null) {
+        throw new KeyException(at + "\"pkcs12Alias\" is only for PKCS#12 keys");
+      }
       return KeyEntry.plugin(name, id, pluginName, config);
     }
     if (isEmpty(keyPath) || isEmpty(certPath)) {
@@ -152,7 +159,25 @@ public record SigningKeys(String defaultKey, List<KeyEntry> keys) {
     if (!config.isEmpty()) {
       throw new KeyException(at + "\"pluginConfig\" is only for plugin keys");
     }
-    return KeyEntry.local(name, Path.of(keyPath), Path.of(certPath));
+    if (Pkcs11Uri.isUri(keyPath)) {
+      if (alias != null) {
+        throw new KeyException(at + "\"pkcs12Alias\" is only for PKCS#12 keys");
+      }
+      try {
+        Pkcs11Uri uri = Pkcs11Uri.parse(keyPath);
+        return KeyEntry.pkcs11(name, uri, Pkcs11Uri.isUri(certPath) ? null : Path.of(certPath));
+      } catch (IllegalArgumentException e) {
+        throw new KeyException(at + e.getMessage(), e);
+      }
+    }
+    if (Pkcs11Uri.isUri(certPath)) {
+      throw new KeyException(at + "\"certPath\" is a PKCS#11 URI but \"keyPath\" is not");
+    }
+    if (alias != null && (alias.isEmpty() || !keyPath.equals(certPath))) {
+      throw new KeyException(at + "\"pkcs12Alias\" needs a PKCS#12 bundle in both \"keyPath\" and \"certPath\"");
+    }
+    return alias != null ? KeyEntry.pkcs12(name, Path.of(keyPath), alias)
+        : KeyEntry.local(name, Path.of(keyPath), Path.of(certPath));
   }
 
   private static boolean isEmpty(String s) {
@@ -232,9 +257,16 @@ public record SigningKeys(String defaultKey, List<KeyEntry> keys) {
           pc.append(String.join(",\n", pairs)).append("\n            }");
           fields.add(pc.toString());
         }
+      } else if (e.pkcs11() != null) {
+        fields.add(field("keyPath", e.pkcs11().toString()));
+        fields.add(field("certPath",
+            e.certPath() == null ? e.pkcs11().certificateUri() : e.certPath().toString()));
       } else {
         fields.add(field("keyPath", e.keyPath().toString()));
         fields.add(field("certPath", e.certPath().toString()));
+        if (e.pkcs12Alias() != null) {
+          fields.add(field("pkcs12Alias", e.pkcs12Alias()));
+        }
       }
       sb.append(String.join(",\n", fields)).append("\n        }");
     }
