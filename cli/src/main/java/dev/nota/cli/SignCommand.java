@@ -128,9 +128,13 @@ final class SignCommand extends ArtifactCommand {
       throw new UserException("--timestamp-root-cert " + timestampRootCert + " must hold exactly one certificate, "
           + "found " + roots.size());
     }
-    // The TSA chain's revocation is checked offline, as verify does: a chain naming OCSP or CRL locations fails.
+    // The TSA chain's revocation is checked online (OCSP, then CRL), as notation does when signing.
     return TimestampClient.create(TimestampClient.Options.of(url, roots.get(0))
         .withTimeout(timestampTimeout == null ? null : Durations.parse(timestampTimeout))
+        .withRevocation(new dev.nota.core.revocation.OnlineRevocationChecker(
+            dev.nota.core.revocation.RevocationOptions.defaults()
+                .withCacheDir(VerifyCommand.revocationCacheDir(context))
+                .withClock(context.clock())))
         .withClock(context.clock()));
   }
 }
