@@ -35,6 +35,12 @@ final class Cli {
     return this;
   }
 
+  /** Sets one more environment variable for the following commands (e.g. a {@code PATH} with test helpers). */
+  Cli env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
   Cli stdin(String s) {
     this.stdin = s;
     return this;

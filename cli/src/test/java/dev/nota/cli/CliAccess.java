@@ -35,6 +35,17 @@ public final class CliAccess {
     return this;
   }
 
+  /** Sets one more environment variable for the following commands (e.g. a {@code PATH} with test helpers). */
+  public CliAccess env(String name, String value) {
+    cli.env(name, value);
+    return this;
+  }
+
+  /** The exit code nota gives {@code e} when a command throws it. */
+  public static int exitCode(Exception e) {
+    return Nota.exitCode(e);
+  }
+
   /** Runs one nota command in-process. */
   public Result run(String... args) {
     Cli.Result r = cli.run(args);

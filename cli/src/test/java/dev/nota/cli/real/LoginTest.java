@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nota.cli.CliAccess;
-import dev.nota.cli.Nota;
 import dev.nota.cli.interop.CrossChecks;
 import dev.nota.oci.Descriptor;
 import dev.nota.oci.Reference;
@@ -16,17 +15,10 @@ import dev.nota.oci.registry.RegistryClient;
 import dev.nota.oci.registry.RegistryOptions;
 import dev.nota.oci.registry.StaticCredentials;
 import dev.nota.testregistry.TestRegistry;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -419,26 +411,11 @@ class LoginTest {
     return bin;
   }
 
-  /**
-   * Runs nota in-process like {@link CliAccess}, in the same home, with {@code extraEnv} added to its environment
-   * (here: a {@code PATH} holding the test's credential helper). {@code CliAccess} cannot set other variables and
-   * {@code Context} is package-private, hence the reflection.
-   */
-  private CliAccess.Result run(Map<String, String> extraEnv, String stdin, String... args) throws Exception {
-    Map<String, String> env = new java.util.HashMap<>(extraEnv);
-    env.put("NOTA_CONFIG", home.resolve("config").toString());
-    env.put("DOCKER_CONFIG", home.resolve("docker").toString());
-    Class<?> contextType = Class.forName("dev.nota.cli.Context");
-    Constructor<?> constructor = contextType.getDeclaredConstructor(Map.class, InputStream.class, Clock.class);
-    constructor.setAccessible(true);
-    Object context = constructor.newInstance(Map.copyOf(env),
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), Clock.systemUTC());
-    Method run = Nota.class.getDeclaredMethod("run", contextType, PrintWriter.class, PrintWriter.class,
-        String[].class);
-    run.setAccessible(true);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = (int) run.invoke(null, context, new PrintWriter(out), new PrintWriter(err), args);
-    return new CliAccess.Result(code, out.toString(), err.toString());
+  /** Runs nota in-process in the same home, with {@code extraEnv} added to its environment. */
+  private CliAccess.Result run(Map<String, String> extraEnv, String stdin, String... args) {
+    CliAccess cli = new CliAccess(home).stdin(stdin);
+    extraEnv.forEach(cli::env);
+    return cli.run(args);
   }
+
 }

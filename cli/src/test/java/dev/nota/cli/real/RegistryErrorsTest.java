@@ -20,7 +20,6 @@ import dev.nota.oci.registry.RegistryException;
 import dev.nota.oci.registry.RegistryOptions;
 import dev.nota.oci.registry.RegistryTarget;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -173,7 +172,7 @@ class RegistryErrorsTest {
                 () -> t.pushManifest(MediaTypes.DOCKER_MANIFEST_LIST, index, "v1"));
           }
           assertEquals(400, e.status(), e::getMessage);
-          CliAccess.Result r = new CliAccess.Result(exitCode(e), "", "Error: " + e.getMessage() + "\n");
+          CliAccess.Result r = new CliAccess.Result(CliAccess.exitCode(e), "", "Error: " + e.getMessage() + "\n");
           return new Outcome(r, List.of("pushing manifest to " + open.host() + "/invalid:v1",
               open.host() + " answered 400 MANIFEST_INVALID: manifest invalid"));
         }),
@@ -224,13 +223,6 @@ class RegistryErrorsTest {
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertTrue(ms < 20_000, row.name() + " took " + ms + " ms");
     });
-  }
-
-  /** nota's exit code for {@code e} (Nota.exitCode is package-private; this test lives in a sub-package). */
-  private static int exitCode(Exception e) throws ReflectiveOperationException {
-    Method m = Nota.class.getDeclaredMethod("exitCode", Exception.class);
-    m.setAccessible(true);
-    return (int) m.invoke(null, e);
   }
 
   /** A plain DELETE of one manifest, as another client would do it, leaving every index that lists it alone. */
