@@ -115,18 +115,7 @@ final class CopyCommand implements Callable<Integer>, Nota.Debuggable {
           .withArtifactType(artifactType)
           .withPlatform(wanted)
           .withConcurrency(concurrency)
-          .withProgress(new Copier.Progress() {
-            @Override
-            public void manifest(Descriptor manifest, boolean referrer) {
-              if (output != OutputFormat.json) {
-                synchronized (err) {
-                  err.println("Copied " + (referrer ? "referrer " + manifest.digest()
-                      + (manifest.artifactType() == null ? "" : " (" + manifest.artifactType() + ")")
-                      : manifest.digest()));
-                }
-              }
-            }
-          });
+          .withProgress(new Progress(err, output != OutputFormat.json, context.terminal(), context.clock()));
       if (!fromLayout && dst.registry() != null) {
         Reference s = Reference.parse(source);
         if (s.registry().equals(dst.registry()) && !s.repository().equals(dst.repository())) {
@@ -175,5 +164,52 @@ final class CopyCommand implements Callable<Integer>, Nota.Debuggable {
       return dev.nota.oci.layout.LayoutReference.parse(source).reference();
     }
     return Reference.parse(source).tag();
+  }
+
+  /**
+   * Copy progress on stderr: one line per manifest copied; on a terminal also a line redrawn in place with the
+   * bytes sent and the rate, at most five times a second.
+   */
+  static final class Progress implements Copier.Progress {
+    private final PrintWriter err;
+    private final boolean lines;
+    private final boolean bar;
+    private final java.time.Clock clock;
+    private final long start;
+    private long bytes;
+    private long drawn;
+
+    Progress(PrintWriter err, boolean lines, boolean bar, java.time.Clock clock) {
+      this.err = err;
+      this.lines = lines;
+      this.bar = bar && lines;
+      this.clock = clock;
+      this.start = clock.millis();
+    }
+
+    @Override
+    public synchronized void bytes(long n) {
+      bytes += n;
+      long now = clock.millis();
+      if (bar && now - drawn >= 200) {
+        drawn = now;
+        double seconds = Math.max(0.001, (now - start) / 1000.0);
+        err.printf("\r%,.1f MiB sent, %,.1f MiB/s   ", bytes / 1048576.0, bytes / 1048576.0 / seconds);
+        err.flush();
+      }
+    }
+
+    @Override
+    public synchronized void manifest(Descriptor manifest, boolean referrer) {
+      if (!lines) {
+        return;
+      }
+      if (bar && drawn > 0) {
+        err.print("\r\033[K");
+      }
+      err.println("Copied " + (referrer ? "referrer " + manifest.digest()
+          + (manifest.artifactType() == null ? "" : " (" + manifest.artifactType() + ")") : manifest.digest()));
+      err.flush();
+    }
   }
 }

@@ -207,6 +207,45 @@ class CopyCommandTest {
     }
   }
 
+  /** A clock the test moves. */
+  private static final class SteppingClock extends java.time.Clock {
+    long millis = 1_000_000;
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.ofEpochMilli(millis);
+    }
+  }
+
+  @Test
+  void onATerminalProgressIsRedrawnInPlaceElseOnlyOneLinePerManifest() throws Exception {
+    Descriptor manifest = Descriptor.of(MediaTypes.OCI_MANIFEST, "{}".getBytes());
+    for (boolean terminal : new boolean[] {true, false}) {
+      java.io.StringWriter text = new java.io.StringWriter();
+      SteppingClock clock = new SteppingClock();
+      CopyCommand.Progress p = new CopyCommand.Progress(new java.io.PrintWriter(text), true, terminal, clock);
+      clock.millis += 1000;
+      p.bytes(3 * 1048576);
+      clock.millis += 1000;
+      p.bytes(1048576);
+      p.manifest(manifest, false);
+      String out = text.toString();
+      assertTrue(out.contains("Copied " + manifest.digest()), out);
+      assertEquals(terminal, out.contains("\r3.0 MiB sent, 3.0 MiB/s"), out);
+      assertEquals(terminal, out.contains("\r4.0 MiB sent, 2.0 MiB/s"), out);
+    }
+  }
+
   private static void assertOneLine(Cli.Result r, int code, String text) {
     assertEquals(code, r.code(), r::toString);
     assertEquals(1, r.err().strip().lines().count(), r::toString);
