@@ -12,32 +12,43 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * The six signature algorithms of the Notary Project signature specification. The leaf certificate's key fixes the
  * algorithm: RSA 2048/3072/4096 take RSASSA-PSS with SHA-256/384/512, EC P-256/384/521 take ECDSA with
  * SHA-256/384/512. Any other key is unsupported, so a signature can never pick a weaker algorithm than its key.
+ * Which keys count as which size and type follows notation-core-go (see {@link #forKey}), so that nota accepts
+ * exactly the keys notation signs and verifies with.
  */
 public enum SignatureAlgorithm {
-  RSASSA_PSS_SHA_256("PS256", -37, "RSA", 2048, null),
-  RSASSA_PSS_SHA_384("PS384", -38, "RSA", 3072, null),
-  RSASSA_PSS_SHA_512("PS512", -39, "RSA", 4096, null),
-  ECDSA_SHA_256("ES256", -7, "EC", 256, "secp256r1"),
-  ECDSA_SHA_384("ES384", -35, "EC", 384, "secp384r1"),
-  ECDSA_SHA_512("ES512", -36, "EC", 521, "secp521r1");
+  RSASSA_PSS_SHA_256("PS256", -37, "RSA", 2048, null, null),
+  RSASSA_PSS_SHA_384("PS384", -38, "RSA", 3072, null, null),
+  RSASSA_PSS_SHA_512("PS512", -39, "RSA", 4096, null, null),
+  ECDSA_SHA_256("ES256", -7, "EC", 256, "secp256r1", "1.2.840.10045.3.1.7"),
+  ECDSA_SHA_384("ES384", -35, "EC", 384, "secp384r1", "1.3.132.0.34"),
+  ECDSA_SHA_512("ES512", -36, "EC", 521, "secp521r1", "1.3.132.0.35");
+
+  private static final ASN1ObjectIdentifier RSA_ENCRYPTION = new ASN1ObjectIdentifier("1.2.840.113549.1.1.1");
+  private static final ASN1ObjectIdentifier EC_PUBLIC_KEY = new ASN1ObjectIdentifier("1.2.840.10045.2.1");
+  private static final int COSE_MIN_RSA_BITS = 2048;
 
   private final String jwsName;
   private final int coseId;
   private final String keyType;
   private final int keySize;
   private final String curve;
+  private final ASN1ObjectIdentifier curveOid;
 
-  SignatureAlgorithm(String jwsName, int coseId, String keyType, int keySize, String curve) {
+  SignatureAlgorithm(String jwsName, int coseId, String keyType, int keySize, String curve, String curveOid) {
     this.jwsName = jwsName;
     this.coseId = coseId;
     this.keyType = keyType;
     this.keySize = keySize;
     this.curve = curve;
+    this.curveOid = curveOid == null ? null : new ASN1ObjectIdentifier(curveOid);
   }
 
   /** The JWS {@code alg} value, e.g. {@code PS256}. */
@@ -100,35 +111,64 @@ public enum SignatureAlgorithm {
   }
 
   /**
-   * The algorithm that {@code key} implies.
+   * The algorithm that {@code key} implies, sized and typed as notation-core-go does it: an RSA key counts by its
+   * modulus length in whole bytes (Go's {@code rsa.PublicKey.Size}), so a 2047-bit modulus is RSA 2048, as notation
+   * signs and verifies with it; the key must be a plain {@code rsaEncryption} key (Go cannot read an
+   * {@code id-RSASSA-PSS} public key, so notation refuses such a certificate) or an {@code id-ecPublicKey} on a
+   * named NIST curve (Go refuses explicit curve parameters).
    *
    * @throws EnvelopeException for any key but RSA 2048/3072/4096 and EC P-256/P-384/P-521, e.g. "unsupported key: RSA
    *     1024"
    */
   public static SignatureAlgorithm forKey(PublicKey key) throws EnvelopeException {
     if (key instanceof RSAPublicKey rsa) {
-      int bits = rsa.getModulus().bitLength();
+      if (!RSA_ENCRYPTION.equals(keyAlgorithm(key).getAlgorithm())) {
+        throw unsupported("RSA key restricted to RSASSA-PSS (its public key algorithm is id-RSASSA-PSS, not "
+            + "rsaEncryption; make the key with 'openssl genpkey -algorithm RSA')");
+      }
+      int bits = (rsa.getModulus().bitLength() + 7) / 8 * 8;
       for (SignatureAlgorithm a : values()) {
         if (a.isRsa() && a.keySize == bits) {
           return a;
         }
       }
-      throw unsupported("RSA " + bits);
+      throw unsupported("RSA " + rsa.getModulus().bitLength());
     }
     if (key instanceof ECPublicKey ec) {
       ECParameterSpec params = ec.getParams();
       int bits = params.getCurve().getField().getFieldSize();
       for (SignatureAlgorithm a : values()) {
         if (!a.isRsa() && a.keySize == bits) {
-          if (sameCurve(params, a.curveSpec())) {
-            return a;
+          AlgorithmIdentifier id = keyAlgorithm(key);
+          if (!EC_PUBLIC_KEY.equals(id.getAlgorithm())) {
+            throw unsupported("EC key with public key algorithm " + id.getAlgorithm() + " (not id-ecPublicKey)");
           }
-          throw unsupported("EC " + bits + "-bit curve that is not NIST P-" + bits);
+          if (!(id.getParameters() instanceof ASN1ObjectIdentifier)) {
+            throw unsupported("EC key with explicit curve parameters (name the curve: 'openssl genpkey -algorithm "
+                + "EC -pkeyopt ec_paramgen_curve:P-" + bits + "' without ec_param_enc:explicit)");
+          }
+          if (!a.curveOid.equals(id.getParameters()) || !sameCurve(params, a.curveSpec())) {
+            throw unsupported("EC " + bits + "-bit curve that is not NIST P-" + bits);
+          }
+          return a;
         }
       }
       throw unsupported("EC " + bits + "-bit curve");
     }
     throw unsupported(key == null ? "none" : key.getAlgorithm());
+  }
+
+  /** The algorithm identifier of the key's SubjectPublicKeyInfo, as a certificate carries it. */
+  private static AlgorithmIdentifier keyAlgorithm(PublicKey key) throws EnvelopeException {
+    byte[] encoded = key.getEncoded();
+    try {
+      if (encoded != null) {
+        return SubjectPublicKeyInfo.getInstance(encoded).getAlgorithm();
+      }
+    } catch (RuntimeException e) {
+      // fall through: an unreadable key is unsupported
+    }
+    throw unsupported(key.getAlgorithm() + " key whose encoding cannot be read");
   }
 
   private static EnvelopeException unsupported(String what) {
@@ -154,16 +194,32 @@ public enum SignatureAlgorithm {
   }
 
   /**
-   * Verifies a raw signature as the COSE envelope requires: RSASSA-PSS with salt length equal to the hash length,
-   * ECDSA as {@code R||S}. Returns false for a wrong signature and for a key that does not fit this algorithm.
+   * Why {@code key} may not sign or verify a COSE envelope although {@link #forKey} accepts it, or null. RFC 8230
+   * section 6.1 requires RSA keys of at least 2048 bits for COSE, and go-cose (notation's COSE library) enforces it
+   * when signing and verifying, so a 2041-2047-bit modulus, RSA 2048 for JWS, is refused in COSE.
+   */
+  public static String coseKeyProblem(PublicKey key) {
+    if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < COSE_MIN_RSA_BITS) {
+      return "an RSA key of " + rsa.getModulus().bitLength() + " bits cannot sign COSE envelopes (RFC 8230 needs at "
+          + "least " + COSE_MIN_RSA_BITS + " bits; notation refuses it too); use a JWS envelope or a larger key";
+    }
+    return null;
+  }
+
+  /**
+   * Verifies a raw signature as the COSE envelope requires: RSASSA-PSS with salt length equal to the hash length
+   * and a key of at least 2048 bits (see {@link #coseKeyProblem}), ECDSA as {@code R||S}. Returns false for a wrong
+   * signature and for a key that does not fit this algorithm.
    */
   public boolean verify(PublicKey key, byte[] data, byte[] rawSignature) {
     return verify(key, data, rawSignature, false);
   }
 
   /**
-   * Verifies a raw signature. With {@code anyPssSaltLength} an RSASSA-PSS signature may use any salt length, as JWS
-   * verifiers accept (golang-jwt verifies with an automatic salt length); ECDSA ignores the flag.
+   * Verifies a raw signature. With {@code anyPssSaltLength} (the JWS rules) an RSASSA-PSS signature may use any salt
+   * length, as JWS verifiers accept (golang-jwt verifies with an automatic salt length); without it (the COSE rules,
+   * as go-cose verifies) the salt must be as long as the hash and an RSA key must have at least 2048 bits. ECDSA
+   * ignores the flag.
    */
   public boolean verify(PublicKey key, byte[] data, byte[] rawSignature, boolean anyPssSaltLength) {
     try {
@@ -172,6 +228,9 @@ public enum SignatureAlgorithm {
       }
       if (isRsa()) {
         RSAPublicKey rsa = (RSAPublicKey) key;
+        if (!anyPssSaltLength && coseKeyProblem(key) != null) {
+          return false;
+        }
         int saltLength = anyPssSaltLength ? pssSaltLength(rsa, rawSignature) : hashLength();
         if (saltLength < 0) {
           return false;

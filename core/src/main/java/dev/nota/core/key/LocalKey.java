@@ -97,7 +97,9 @@ public final class LocalKey implements PrimitiveSigner {
     } catch (KeyException e) {
       throw new KeyException(mismatch + " (" + e.getMessage() + ")", e);
     }
-    if (!algorithm.verify(copy.get(0).getPublicKey(), PROBE, probe)) {
+    // any salt length, the JWS rules: this only asks whether the key is the leaf's (COSE's key size rule is the
+    // envelope's business)
+    if (!algorithm.verify(copy.get(0).getPublicKey(), PROBE, probe, true)) {
       throw new KeyException(mismatch);
     }
     return local;

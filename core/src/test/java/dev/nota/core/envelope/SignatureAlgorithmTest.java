@@ -65,13 +65,73 @@ class SignatureAlgorithmTest {
   }
 
   @Test
-  void rejectsRsaModuliOfInexactSize() throws Exception {
-    // A 2047-bit modulus is not "RSA 2048": only the exact sizes are allowed.
+  void sizesRsaKeysInWholeBytesAsNotationDoes() throws Exception {
+    // notation-core-go takes rsa.PublicKey.Size() * 8: a 2047-bit modulus (openssl genpkey rsa_keygen_bits:2047) is
+    // RSA 2048 there, and notation v1.3.2 signs with it (measured), so nota must accept it too.
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2047);
+    assertEquals(SignatureAlgorithm.RSASSA_PSS_SHA_256, SignatureAlgorithm.forKey(g.generateKeyPair().getPublic()));
+    g.initialize(2040);
     EnvelopeException e = assertThrows(EnvelopeException.class,
         () -> SignatureAlgorithm.forKey(g.generateKeyPair().getPublic()));
-    assertTrue(e.getMessage().startsWith("unsupported key: RSA 2047"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unsupported key: RSA 2040"), e.getMessage());
+  }
+
+  @Test
+  void aKeyUnder2048BitsVerifiesUnderTheJwsRulesButNotUnderTheCoseRules() throws Exception {
+    // go-cose refuses RSA keys under 2048 bits (RFC 8230 6.1) when signing and verifying; golang-jwt does not.
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2047);
+    java.security.KeyPair pair = g.generateKeyPair();
+    SignatureAlgorithm alg = SignatureAlgorithm.RSASSA_PSS_SHA_256;
+    Signature s = Signature.getInstance("RSASSA-PSS");
+    s.setParameter(alg.pssParameters(alg.hashLength()));
+    s.initSign(pair.getPrivate());
+    s.update(DATA);
+    byte[] sig = s.sign();
+    assertTrue(alg.verify(pair.getPublic(), DATA, sig, true));
+    assertFalse(alg.verify(pair.getPublic(), DATA, sig));
+    assertFalse(alg.verify(pair.getPublic(), DATA, sig, false));
+    String problem = SignatureAlgorithm.coseKeyProblem(pair.getPublic());
+    assertTrue(problem.startsWith("an RSA key of 2047 bits cannot sign COSE envelopes"), problem);
+    assertEquals(null, SignatureAlgorithm.coseKeyProblem(EnvelopeFixtures.key(alg).certificate().getPublicKey()));
+  }
+
+  @Test
+  void aKeyOfAwkwardSizeSignsAndVerifiesWithTheAlgorithmItsByteLengthImplies() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(3071);
+    java.security.KeyPair pair = g.generateKeyPair();
+    SignatureAlgorithm alg = SignatureAlgorithm.forKey(pair.getPublic());
+    assertEquals(SignatureAlgorithm.RSASSA_PSS_SHA_384, alg);
+    Signature s = Signature.getInstance("RSASSA-PSS");
+    s.setParameter(alg.pssParameters(alg.hashLength()));
+    s.initSign(pair.getPrivate());
+    s.update(DATA);
+    byte[] sig = s.sign();
+    assertTrue(alg.verify(pair.getPublic(), DATA, sig));
+    assertTrue(alg.verify(pair.getPublic(), DATA, sig, true));
+  }
+
+  @Test
+  void rejectsRsaKeysRestrictedToPss() throws Exception {
+    // openssl genpkey -algorithm RSA-PSS makes such keys; Go's x509 cannot read them, so notation refuses them.
+    PublicKey key = KeyPairGenerator.getInstance("RSASSA-PSS").generateKeyPair().getPublic();
+    EnvelopeException e = assertThrows(EnvelopeException.class, () -> SignatureAlgorithm.forKey(key));
+    assertTrue(e.getMessage().startsWith("unsupported key: RSA key restricted to RSASSA-PSS"), e.getMessage());
+  }
+
+  @Test
+  void rejectsEcKeysWithExplicitCurveParameters() throws Exception {
+    // The P-256 curve itself, but spelled out instead of named (openssl's ec_param_enc:explicit); Go refuses it.
+    org.bouncycastle.jce.spec.ECNamedCurveParameterSpec named =
+        org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec("P-256");
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", new BouncyCastleProvider());
+    g.initialize(new org.bouncycastle.jce.spec.ECParameterSpec(
+        named.getCurve(), named.getG(), named.getN(), named.getH()));
+    PublicKey key = g.generateKeyPair().getPublic();
+    EnvelopeException e = assertThrows(EnvelopeException.class, () -> SignatureAlgorithm.forKey(key));
+    assertTrue(e.getMessage().startsWith("unsupported key: EC key with explicit curve parameters"), e.getMessage());
   }
 
   @Test

@@ -292,6 +292,40 @@ class LocalKeyTest {
     assertEquals(g.chain(), key.certificateChain());
   }
 
+  /** A self-signed code-signing certificate for {@code key}, made by {@code openssl req -x509} as users make it. */
+  private Path opensslCertificate(Path key, String cn) throws Exception {
+    Path cert = dir.resolve(cn + ".crt");
+    Openssl.run("req", "-x509", "-new", "-key", key.toString(), "-days", "1", "-subj", "/C=US/ST=WA/O=nota/CN=" + cn,
+        "-addext", "basicConstraints=CA:FALSE", "-addext", "keyUsage=critical,digitalSignature",
+        "-addext", "extendedKeyUsage=codeSigning", "-out", cert.toString());
+    return cert;
+  }
+
+  @Test
+  void signsWithAnRsaKeyOfAwkwardSizeAsNotationDoes() throws Exception {
+    // notation v1.3.2 signs with a 2047-bit key as RSA 2048 (PS256): it sizes keys in whole bytes.
+    Path key = dir.resolve("rsa2047.key");
+    Openssl.run("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2047", "-out", key.toString());
+    LocalKey local = LocalKey.load(key, opensslCertificate(key, "rsa2047"));
+    assertEquals(SignatureAlgorithm.RSASSA_PSS_SHA_256, local.algorithm());
+    byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+    // under the JWS rules; COSE refuses keys under 2048 bits (see SignatureAlgorithm.coseKeyProblem)
+    assertTrue(local.algorithm().verify(local.certificateChain().get(0).getPublicKey(), data, local.sign(data), true));
+  }
+
+  @Test
+  void refusesAnRsaPssOnlyKeyThatNotationCannotRead() throws Exception {
+    // openssl genpkey -algorithm RSA-PSS: the certificate names id-RSASSA-PSS; notation refuses to sign with it
+    // ("tls: failed to parse private key") and cannot verify its signatures, so nota must not make any.
+    Path key = dir.resolve("pss.key");
+    Openssl.run("genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.toString());
+    Path cert = opensslCertificate(key, "pss");
+    String m = message(assertThrows(KeyException.class, () -> LocalKey.load(key, cert)));
+    assertTrue(m.startsWith("cannot sign with this certificate chain: certificate \"CN=pss,O=nota,ST=WA,C=US\" has "
+        + "an unsupported key: RSA key restricted to RSASSA-PSS"), m);
+    assertFalse(m.contains("\n"), m);
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = new byte[a.length + b.length];
     System.arraycopy(a, 0, out, 0, a.length);
