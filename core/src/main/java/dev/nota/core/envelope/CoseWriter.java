@@ -55,6 +55,10 @@ final class CoseWriter {
     byte[] payload = request.payload();
     byte[] toBeSigned = sigStructure(protectedBytes, payload);
     List<X509Certificate> chain = request.signer().certificateChain();
+    String keyProblem = SignatureAlgorithm.coseKeyProblem(chain.get(0).getPublicKey());
+    if (keyProblem != null) {
+      throw new EnvelopeException(keyProblem);
+    }
     byte[] signature = request.signer().sign(toBeSigned);
     if (!algorithm.verify(chain.get(0).getPublicKey(), toBeSigned, signature, false)) {
       throw new EnvelopeException("the signing key produced a " + algorithm.specName()

@@ -52,6 +52,10 @@ final class EnvelopeChecks {
           + " does not match the signing certificate's key, which requires " + implied.specName());
     }
     if (!implied.verify(leaf.getPublicKey(), signedBytes, content.signature(), anyPssSaltLength)) {
+      String keyProblem = anyPssSaltLength ? null : SignatureAlgorithm.coseKeyProblem(leaf.getPublicKey());
+      if (keyProblem != null) {
+        throw new EnvelopeException("the " + format + " signature is invalid: " + keyProblem);
+      }
       throw new EnvelopeException("the " + format + " signature is invalid: it does not verify with the signing "
           + "certificate's key over the signed header and payload");
     }

@@ -257,7 +257,7 @@ public final class Pkcs11Key implements PrimitiveSigner {
     } catch (KeyException e) {
       throw new KeyException(mismatch + " (" + e.getMessage() + ")", e);
     }
-    if (!algorithm.verify(chain.get(0).getPublicKey(), PROBE, probe)) {
+    if (!algorithm.verify(chain.get(0).getPublicKey(), PROBE, probe, true)) { // key match: the JWS rules
       throw new KeyException(mismatch);
     }
     return this;

@@ -311,6 +311,13 @@ class LocalKeyTest {
     byte[] data = "x".getBytes(StandardCharsets.UTF_8);
     // under the JWS rules; COSE refuses keys under 2048 bits (see SignatureAlgorithm.coseKeyProblem)
     assertTrue(local.algorithm().verify(local.certificateChain().get(0).getPublicKey(), data, local.sign(data), true));
+    // ...and makes JWS envelopes with it, but no COSE envelope, saying why.
+    dev.nota.core.sign.Signer.createEnvelope(dev.nota.oci.Descriptor.of(dev.nota.oci.MediaTypes.OCI_MANIFEST,
+        data), local, dev.nota.core.sign.Signer.Options.defaults(dev.nota.oci.MediaTypes.JWS));
+    String cose = message(assertThrows(dev.nota.core.NotaException.class, () -> dev.nota.core.sign.Signer
+        .createEnvelope(dev.nota.oci.Descriptor.of(dev.nota.oci.MediaTypes.OCI_MANIFEST, data), local,
+            dev.nota.core.sign.Signer.Options.defaults(dev.nota.oci.MediaTypes.COSE))));
+    assertTrue(cose.startsWith("an RSA key of 2047 bits cannot sign COSE envelopes"), cose);
   }
 
   @Test
