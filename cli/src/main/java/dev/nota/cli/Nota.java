@@ -6,6 +6,7 @@ import dev.nota.oci.OciException;
 import dev.nota.policy.PolicyException;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.Arrays;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ public final class Nota implements Runnable {
 
   /** Runs nota with {@code args} in {@code context}, printing to {@code out} and {@code err}; returns the exit code. */
   static int run(Context context, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine(context);
+    CommandLine cli = commandLine(context, args.length == 0 ? null : args[0]);
     cli.setOut(out);
     cli.setErr(err);
     int code = cli.execute(args);
@@ -70,7 +71,26 @@ public final class Nota implements Runnable {
   }
 
   static CommandLine commandLine(Context context) {
-    CommandLine cli = new CommandLine(new Nota(), new Factory(context));
+    return commandLine(context, null);
+  }
+
+  /**
+   * The command line for a run whose first argument is {@code first}. Building picocli's model of every command by
+   * reflection costs a fifth of a {@code verify} (measured: ~190 ms of ~1 s on JDK 17 without a cache, see
+   * BENCHMARKS.md), so when {@code first} names a command, only that command's model is built, under a bare root;
+   * anything else (no argument, an option such as {@code --help}, an unknown or misspelt command, completion) gets
+   * the full tree, so help, suggestions and completion see every command.
+   */
+  static CommandLine commandLine(Context context, String first) {
+    Factory factory = new Factory(context);
+    Class<?> only = first == null || first.startsWith("-") ? null : subcommandNamed(first);
+    CommandLine cli;
+    if (only == null) {
+      cli = new CommandLine(new Nota(), factory);
+    } else {
+      cli = new CommandLine(new Root(), factory);
+      cli.addSubcommand(new CommandLine(only, factory));
+    }
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine));
     cli.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println("Error: " + e.getMessage());
@@ -79,12 +99,46 @@ public final class Nota implements Runnable {
       return ExitCode.USAGE;
     });
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    addHelp(cli);
     // "-@sha256:..." and "-:tag" name an OCI layout archive on standard input; picocli would take them for options.
     for (String name : new String[] {"sign", "verify", "list", "inspect", "discover"}) {
-      cli.getSubcommands().get(name).setUnmatchedOptionsArePositionalParams(true);
+      CommandLine sub = cli.getSubcommands().get(name);
+      if (sub != null) {
+        sub.setUnmatchedOptionsArePositionalParams(true);
+      }
     }
     return cli;
   }
+
+  /** Gives every subcommand, at every depth, {@code -h/--help} (the root's standard options do not reach them). */
+  private static void addHelp(CommandLine cli) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      CommandSpec spec = sub.getCommandSpec();
+      if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+        spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+            .description("Show this help message and exit.").build());
+      }
+      addHelp(sub);
+    }
+  }
+
+  /** The top-level command class named (or aliased) {@code name}, from the annotations alone; or null. */
+  private static Class<?> subcommandNamed(String name) {
+    for (Class<?> c : Nota.class.getAnnotation(Command.class).subcommands()) {
+      Command command = c.getAnnotation(Command.class);
+      if (command == null || c == AutoComplete.GenerateCompletion.class) {
+        continue; // completion needs the whole tree
+      }
+      if (command.name().equals(name) || Arrays.asList(command.aliases()).contains(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The root when only the chosen command is built: it never runs itself, its one subcommand does. */
+  @Command(name = "nota")
+  private static final class Root {}
 
   /** Prints one line for {@code e} and picks the exit code for it. */
   private static int report(Exception e, CommandLine commandLine) {

@@ -29,7 +29,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * CRLs are cached by URL until their nextUpdate; a cached CRL is validated again before use.
  */
 final class CrlCheck {
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  private static final class Bc {
+    static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  }
   private static final String KIND = "crl";
   private static final Set<String> ALLOWED_CRITICAL = Set.of(
       Extension.issuingDistributionPoint.getId(), Extension.deltaCRLIndicator.getId());
@@ -155,7 +157,7 @@ final class CrlCheck {
           + "\", which may not sign CRLs");
     }
     try {
-      crl.verify(issuer.getPublicKey(), BC);
+      crl.verify(issuer.getPublicKey(), Bc.BC);
     } catch (Exception e) {
       throw new RevocationUnavailable(from + " has a signature that does not verify with the issuer's key");
     }

@@ -46,7 +46,9 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * (thisUpdate not in the future, nextUpdate present and not passed). Valid responses are cached until nextUpdate.
  */
 final class OcspCheck {
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  private static final class Bc {
+    static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  }
   private static final Duration SKEW = Duration.ofMinutes(5);
   private static final String KIND = "ocsp";
 
@@ -57,17 +59,23 @@ final class OcspCheck {
   private final RevocationCache cache;
   private final RevocationOptions options;
   private final SecureRandom random = new SecureRandom();
-  private final DigestCalculatorProvider digests;
+  private DigestCalculatorProvider digests;
 
   OcspCheck(RevocationHttp http, RevocationCache cache, RevocationOptions options) {
     this.http = http;
     this.cache = cache;
     this.options = options;
-    try {
-      this.digests = new JcaDigestCalculatorProviderBuilder().setProvider(BC).build();
-    } catch (OperatorCreationException e) {
-      throw new IllegalStateException(e);
+  }
+
+  private synchronized DigestCalculatorProvider digests() {
+    if (digests == null) {
+      try {
+        digests = new JcaDigestCalculatorProviderBuilder().setProvider(Bc.BC).build();
+      } catch (OperatorCreationException e) {
+        throw new IllegalStateException(e);
+      }
     }
+    return digests;
   }
 
   /** Asks one responder; an answer is good, revoked or OCSP "unknown"; anything untrustworthy throws. */
@@ -78,7 +86,7 @@ final class OcspCheck {
     CertificateID id;
     try {
       issuerHolder = new JcaX509CertificateHolder(issuer);
-      id = new CertificateID(digests.get(CertificateID.HASH_SHA1), issuerHolder, cert.getSerialNumber());
+      id = new CertificateID(digests().get(CertificateID.HASH_SHA1), issuerHolder, cert.getSerialNumber());
     } catch (CertificateEncodingException | OperatorCreationException | OCSPException e) {
       throw new RevocationUnavailable("cannot build an OCSP request: " + e.getMessage());
     }
@@ -145,7 +153,7 @@ final class OcspCheck {
     for (SingleResp s : basic.getResponses()) {
       try {
         if (s.getCertID().getSerialNumber().equals(cert.getSerialNumber())
-            && s.getCertID().matchesIssuer(issuer, digests)) {
+            && s.getCertID().matchesIssuer(issuer, digests())) {
           single = s;
           break;
         }
@@ -223,7 +231,7 @@ final class OcspCheck {
   private boolean names(RespID responder, X509CertificateHolder cert) {
     try {
       return responder.equals(new RespID(cert.getSubject()))
-          || responder.equals(new RespID(cert.getSubjectPublicKeyInfo(), digests.get(CertificateID.HASH_SHA1)));
+          || responder.equals(new RespID(cert.getSubjectPublicKeyInfo(), digests().get(CertificateID.HASH_SHA1)));
     } catch (OCSPException | OperatorCreationException e) {
       return false;
     }
@@ -231,7 +239,7 @@ final class OcspCheck {
 
   private static boolean signedBy(X509CertificateHolder cert, X509CertificateHolder issuer) {
     try {
-      return cert.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(issuer));
+      return cert.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Bc.BC).build(issuer));
     } catch (Exception e) {
       return false;
     }
@@ -241,9 +249,9 @@ final class OcspCheck {
       throws RevocationUnavailable {
     boolean ok;
     try {
-      PublicKey key = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().setProvider(BC)
+      PublicKey key = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().setProvider(Bc.BC)
           .getCertificate(signer).getPublicKey();
-      ok = basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(key));
+      ok = basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Bc.BC).build(key));
     } catch (Exception e) {
       ok = false;
     }

@@ -65,7 +65,9 @@ public final class Rfc3161TimestampVerifier implements TimestampVerifier {
   /** An accuracy beyond a day proves nothing useful and would only risk overflow. */
   private static final long MAX_ACCURACY_SECONDS = 86_400;
 
-  private static final Provider BC = new BouncyCastleProvider();
+  private static final class Bc {
+    static final Provider BC = new BouncyCastleProvider();
+  }
 
   private final RevocationChecker revocation;
   private final Clock clock;
@@ -237,7 +239,7 @@ public final class Rfc3161TimestampVerifier implements TimestampVerifier {
     try {
       // Built from the key alone, so that BC does not judge the certificate's validity at the signingTime attribute:
       // validity is checked, for the whole chain, at genTime.
-      valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(tsaCert.getPublicKey()));
+      valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Bc.BC).build(tsaCert.getPublicKey()));
     } catch (CMSException | OperatorCreationException | RuntimeException e) {
       throw new NotaException("timestamp token signature does not verify with the TSA certificate \""
           + tsaCert.getSubjectX500Principal().getName() + "\" (" + reason(e) + ")", e);
