@@ -8,6 +8,8 @@ import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
 import dev.nota.core.verify.CheckResult;
 import dev.nota.core.verify.EnvelopeVerifier;
 import dev.nota.core.verify.PolicyStatement;
+import dev.nota.core.verify.RequirementOutcome;
+import dev.nota.core.verify.RequirementVerifier;
 import dev.nota.core.verify.SignatureResult;
 import dev.nota.core.verify.VerificationOutcome;
 import dev.nota.core.verify.Verifier;
@@ -15,6 +17,7 @@ import dev.nota.oci.Descriptor;
 import dev.nota.oci.Reference;
 import dev.nota.oci.copy.Copier;
 import dev.nota.policy.NoApplicablePolicyException;
+import dev.nota.policy.NotaTrustPolicyDocument;
 import dev.nota.policy.OciTrustPolicyDocument;
 import dev.nota.policy.X509TrustStore;
 import java.io.PrintWriter;
@@ -28,8 +31,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nota promote}: the promotion step of a supply chain in one command. Verify the artifact at the source against
- * the trust policy and refuse if it fails; copy it with every referrer; add the organisation's own signature at the
+ * {@code nota promote}: the promotion step of a supply chain in one command. Verify the artifact at the source as
+ * {@code nota verify} would (the requirements of {@code trustpolicy.nota.json} when one matches, else the trust
+ * policy) and refuse if it fails; copy it with every referrer; add the organisation's own signature at the
  * destination; verify there again. Nothing is copied when the source does not verify.
  */
 @Command(name = "promote",
@@ -103,18 +107,37 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
     String envelopeType = BlobCommand.envelopeType(format);
     // Everything that can fail on configuration fails before anything is read from or written to a registry.
     PrimitiveSigner signer = SigningKeyLoader.load(context, key);
+    java.util.Optional<NotaTrustPolicyDocument> requirements = NotaTrustPolicyDocument.load(context.config().root());
     OciTrustPolicyDocument policies = OciTrustPolicyDocument.load(context.config().root());
-    Verifier verifier = verifier();
+    EnvelopeVerifier checks = envelopeVerifier();
+    Verifier verifier = new Verifier(checks, 4);
     try (Targets from = new Targets(context, options()); Targets to = new Targets(context, options())) {
       Targets.Opened src = from.open(source, "promote", false, fromLayout, err);
-      PolicyStatement sourcePolicy = PolicyStatement.of(policies.applicablePolicy(fromLayout ? scope : src.scope()));
-      VerificationOutcome atSource = verifier.verify(src.target(), src.artifact(), sourcePolicy, Map.of(), 100);
-      if (!atSource.succeeded()) {
-        err.println("Error: " + src.display() + " does not verify at the source under trust policy \""
-            + sourcePolicy.name() + "\" (" + reason(atSource) + "); nothing was copied");
-        return ExitCode.VERIFICATION_FAILED;
+      String sourceScope = fromLayout ? scope : src.scope();
+      java.util.Optional<NotaTrustPolicyDocument.Match> match = requirements.isEmpty() ? java.util.Optional.empty()
+          : requirements.get().requirementFor(sourceScope);
+      if (match.isPresent()) {
+        // nota's own policy demands several signatures (vendor AND scanner...): the source must meet all of them.
+        RequirementOutcome met = new RequirementVerifier(checks, 4, 100)
+            .verify(src.target(), src.artifact(), match.get(), requirements.get(), Map.of());
+        if (!met.satisfied()) {
+          err.println("Error: " + src.display() + " does not meet the requirements of "
+              + NotaTrustPolicyDocument.FILE_NAME + " at the source (missing: " + String.join("; ", met.missing())
+              + "); nothing was copied");
+          return ExitCode.VERIFICATION_FAILED;
+        }
+        out.println("Verified " + src.display() + " at the source (requirements of "
+            + NotaTrustPolicyDocument.FILE_NAME + ")");
+      } else {
+        PolicyStatement sourcePolicy = PolicyStatement.of(policies.applicablePolicy(sourceScope));
+        VerificationOutcome atSource = verifier.verify(src.target(), src.artifact(), sourcePolicy, Map.of(), 100);
+        if (!atSource.succeeded()) {
+          err.println("Error: " + src.display() + " does not verify at the source under trust policy \""
+              + sourcePolicy.name() + "\" (" + reason(atSource) + "); nothing was copied");
+          return ExitCode.VERIFICATION_FAILED;
+        }
+        out.println("Verified " + src.display() + " at the source (trust policy \"" + sourcePolicy.name() + "\")");
       }
-      out.println("Verified " + src.display() + " at the source (trust policy \"" + sourcePolicy.name() + "\")");
 
       Targets.Destination dst = to.openDestination(destination, toLayout, err);
       String tag = dst.tag();
@@ -167,12 +190,12 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
     }
   }
 
-  private Verifier verifier() {
+  private EnvelopeVerifier envelopeVerifier() {
     OnlineRevocationChecker revocation = new OnlineRevocationChecker(RevocationOptions.defaults()
         .withCacheDir(VerifyCommand.revocationCacheDir(context))
         .withClock(context.clock()));
-    return new Verifier(new EnvelopeVerifier(new X509TrustStore(context.config().trustStoreRoot()), context.clock(),
-        revocation, new Rfc3161TimestampVerifier(revocation, context.clock())), 4);
+    return new EnvelopeVerifier(new X509TrustStore(context.config().trustStoreRoot()), context.clock(),
+        revocation, new Rfc3161TimestampVerifier(revocation, context.clock()));
   }
 
   private static String reason(VerificationOutcome outcome) {

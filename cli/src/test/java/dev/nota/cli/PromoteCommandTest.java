@@ -103,6 +103,36 @@ class PromoteCommandTest {
   }
 
   @Test
+  void theRequirementsOfTrustpolicyNotaJsonMustHoldAtTheSource() throws Exception {
+    String src = vendor.host() + "/vendor/app@" + image.digest();
+    ok(cli.run("sign", "--key", "alice", src));
+    Files.writeString(cli.config.resolve("trustpolicy.nota.json"), """
+        {"version":"1.0",
+         "trustPolicies":[
+           {"name":"vendor","signatureVerification":{"level":"strict"},"trustStores":["ca:alice"],
+            "trustedIdentities":["*"]},
+           {"name":"scanner","signatureVerification":{"level":"strict"},"trustStores":["ca:bob"],
+            "trustedIdentities":["*"]}],
+         "requirements":[{"registryScopes":["%s/vendor/app"],"allOf":["vendor"],
+           "referrers":[{"artifactType":"application/sarif+json","allOf":["scanner"]}]}]}
+        """.formatted(vendor.host()));
+
+    Cli.Result refused = cli.run("promote", "--key", "carol", vendor.host() + "/vendor/app:v1",
+        mirror.host() + "/team/app");
+    assertEquals(1, refused.code(), refused::toString);
+    assertTrue(refused.err().contains("does not meet the requirements of trustpolicy.nota.json"), refused::toString);
+    assertTrue(refused.err().contains("application/sarif+json"), refused::toString);
+
+    Path scan = Files.writeString(home.resolve("scan.sarif"), "{\"runs\":[]}");
+    String scanDigest = ok(cli.run("attach", "--artifact-type", "application/sarif+json", src, scan.toString()))
+        .out().replaceAll("(?s).*Digest: (sha256:[0-9a-f]{64}).*", "$1");
+    ok(cli.run("sign", "--key", "bob", vendor.host() + "/vendor/app@" + scanDigest));
+    Cli.Result promoted = ok(cli.run("promote", "--key", "carol", vendor.host() + "/vendor/app:v1",
+        mirror.host() + "/team/app"));
+    assertTrue(promoted.out().contains("at the source (requirements of trustpolicy.nota.json)"), promoted::toString);
+  }
+
+  @Test
   void aMissingKeyFailsBeforeAnythingIsRead() throws Exception {
     int before = vendor.requestLog().size();
     Cli.Result r = cli.run("promote", "--key", "nobody", vendor.host() + "/vendor/app:v1",
