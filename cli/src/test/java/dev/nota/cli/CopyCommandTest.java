@@ -193,6 +193,23 @@ class CopyCommandTest {
   }
 
   @Test
+  void droppedConnectionsAreRetriedOrReportedAndARerunFinishes() throws Exception {
+    mirror.faults().dropNext(2); // the client retries idempotent requests over a fresh connection
+    ok(cli.run("copy", vendor.host() + "/vendor/app:v1", mirror.host() + "/dropped/app:v1"));
+    mirror.faults().dropNext(50); // more than any retry budget: the copy fails cleanly
+    Cli.Result failed = cli.run("copy", vendor.host() + "/vendor/app:v1", mirror.host() + "/gone/app:v1");
+    assertEquals(3, failed.code(), failed::toString);
+    assertEquals(1, failed.err().lines().filter(l -> l.startsWith("Error: ")).count(), failed::toString);
+    mirror.faults().clear();
+    try (Target t = client.repository(mirror.host(), "gone/app")) {
+      assertThrows(NotFoundException.class, () -> t.resolve("v1"), "no tag names half-copied content");
+    }
+    ok(cli.run("copy", vendor.host() + "/vendor/app:v1", mirror.host() + "/gone/app:v1"));
+    trustBoth(mirror.host() + "/gone/app");
+    ok(cli.run("verify", mirror.host() + "/gone/app@" + image.digest()));
+  }
+
+  @Test
   void badInputGetsOneLineErrors() throws Exception {
     String src = vendor.host() + "/vendor/app:v1";
     assertOneLine(cli.run("copy", src, mirror.host() + "/x@sha256:" + "0".repeat(64)), 2, "never changes digests");
