@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       LoginCommand.class,
       LogoutCommand.class,
       VersionCommand.class,
+      TufCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Nota implements Runnable {
