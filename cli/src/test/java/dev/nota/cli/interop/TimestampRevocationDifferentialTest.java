@@ -93,6 +93,8 @@ class TimestampRevocationDifferentialTest {
     tsa = OpensslTsaServer.start(classDir.resolve("tsa"));
     Path pkiDir = classDir.resolve("pki");
     classPki = OpensslPki.start(pkiDir);
+    // the root and intermediate are not backdated: a timestamp's accuracy range must lie inside their validity
+    awaitValidity(classPki.intermediate());
     Instant notAfter = Instant.now().plus(EXPIRING);
     expiring = PkiCertificates.issue(pkiDir, "inter", "expiring", PkiCertificates.codeSigning(), notAfter);
     lasting = PkiCertificates.issue(pkiDir, "inter", "lasting", PkiCertificates.codeSigning(),
