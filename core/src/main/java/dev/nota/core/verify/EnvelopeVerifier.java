@@ -4,6 +4,10 @@ import dev.nota.core.NotaException;
 import dev.nota.core.envelope.EnvelopeContent;
 import dev.nota.core.envelope.Envelopes;
 import dev.nota.core.envelope.Payload;
+import dev.nota.core.plugin.PluginException;
+import dev.nota.core.plugin.PluginHost;
+import dev.nota.core.plugin.PluginMetadata;
+import dev.nota.core.plugin.VerificationPlugin;
 import dev.nota.core.revocation.RevocationChecker;
 import dev.nota.core.timestamp.TimestampVerifier;
 import dev.nota.core.envelope.SignedAttributes;
@@ -35,19 +39,43 @@ import java.util.Map;
  * integrity, authenticity with trusted identity, expiry, authentic timestamp, revocation, then the signed target and
  * the user metadata. Each failure is enforced or logged by the policy's level; the first enforced failure ends the
  * evaluation.
+ *
+ * <p>An envelope that names a verification plugin (critical {@code io.cncf.notary.verificationPlugin}) is verified
+ * with that plugin when plugins are set up ({@link #withPlugins}): after the integrity check the plugin must be
+ * installed, new enough and able to verify; it then replaces the trusted-identity match and the revocation check for
+ * the capabilities it has, and is asked for its verdicts after the built-in checks. Without plugins, or when any of
+ * this fails, the signature fails at every level.
  */
 public final class EnvelopeVerifier {
   private final TrustStore trustStore;
   private final Clock clock;
   private final RevocationChecker revocation;
   private final TimestampVerifier timestamps;
+  private final PluginHost plugins;
+  private final Map<String, String> pluginConfig;
 
   public EnvelopeVerifier(
       TrustStore trustStore, Clock clock, RevocationChecker revocation, TimestampVerifier timestamps) {
+    this(trustStore, clock, revocation, timestamps, null, Map.of());
+  }
+
+  private EnvelopeVerifier(TrustStore trustStore, Clock clock, RevocationChecker revocation,
+      TimestampVerifier timestamps, PluginHost plugins, Map<String, String> pluginConfig) {
     this.trustStore = trustStore;
     this.clock = clock;
     this.revocation = revocation;
     this.timestamps = timestamps;
+    this.plugins = plugins;
+    this.pluginConfig = Map.copyOf(pluginConfig);
+  }
+
+  /**
+   * The same checks, running the verification plugins of {@code host} for envelopes that name one, with
+   * {@code pluginConfig} passed to them (null host: no plugins).
+   */
+  public EnvelopeVerifier withPlugins(PluginHost host, Map<String, String> pluginConfig) {
+    return new EnvelopeVerifier(trustStore, clock, revocation, timestamps, host,
+        pluginConfig == null ? Map.of() : pluginConfig);
   }
 
   /** The trust store the checks read. */
@@ -57,7 +85,7 @@ public final class EnvelopeVerifier {
 
   /** The same checks, reading {@code store} instead. */
   public EnvelopeVerifier withTrustStore(TrustStore store) {
-    return new EnvelopeVerifier(store, clock, revocation, timestamps);
+    return new EnvelopeVerifier(store, clock, revocation, timestamps, plugins, pluginConfig);
   }
 
   /**
@@ -98,14 +126,23 @@ public final class EnvelopeVerifier {
     List<X509Certificate> chain = content.certificateChain();
     Instant now = clock.instant();
 
-    // A signature that needs a verification plugin, or carries critical attributes nota cannot process, is
-    // inconclusive: it fails at every level, as the plugin specification requires of verifiers without plugins.
+    // A signature that needs a verification plugin nota cannot run, or carries critical attributes no one can
+    // process, is inconclusive: it fails at every level, as the plugin specification requires.
+    VerificationPlugin plugin = null;
     if (signed.verificationPlugin() != null) {
-      run.failAlways(ValidationType.INTEGRITY, "the signature requires verification plugin \""
-          + signed.verificationPlugin() + "\", and nota does not run verification plugins");
-      return;
-    }
-    if (!content.unprocessedCriticalKeys().isEmpty()) {
+      if (plugins == null) {
+        run.failAlways(ValidationType.INTEGRITY, "the signature requires verification plugin \""
+            + signed.verificationPlugin() + "\", and plugins are not enabled for this verification");
+        return;
+      }
+      try {
+        plugin = VerificationPlugin.locate(
+            plugins, signed.verificationPlugin(), signed.verificationPluginMinVersion(), pluginConfig);
+      } catch (PluginException e) {
+        run.failAlways(ValidationType.INTEGRITY, e.getMessage());
+        return;
+      }
+    } else if (!content.unprocessedCriticalKeys().isEmpty()) {
       run.failAlways(ValidationType.INTEGRITY,
           "the signature has critical attributes nota cannot process: " + content.unprocessedCriticalKeys());
       return;
@@ -117,7 +154,9 @@ public final class EnvelopeVerifier {
         ? TrustStoreType.SIGNING_AUTHORITY
         : TrustStoreType.CA;
     String authenticity = authenticityProblem(chain, policy, storeType);
-    if (authenticity == null) {
+    boolean pluginIdentity = plugin != null && plugin.handles(PluginMetadata.SIGNATURE_VERIFIER_TRUSTED_IDENTITY);
+    boolean pluginRevocation = plugin != null && plugin.handles(PluginMetadata.SIGNATURE_VERIFIER_REVOCATION_CHECK);
+    if (authenticity == null && !pluginIdentity) {
       authenticity = identityProblem(chain.get(0), policy.trustedIdentities());
     }
     run.result(ValidationType.AUTHENTICITY, authenticity);
@@ -140,7 +179,8 @@ public final class EnvelopeVerifier {
       return;
     }
 
-    if (policy.signatureVerification().action(ValidationType.REVOCATION) != ValidationAction.SKIP) {
+    if (!pluginRevocation
+        && policy.signatureVerification().action(ValidationType.REVOCATION) != ValidationAction.SKIP) {
       Instant signingTime = signed.authenticSigningTime() != null ? signed.authenticSigningTime() : null;
       run.result(ValidationType.REVOCATION, revocation.check(chain, signingTime));
       if (run.stopped()) {
@@ -148,7 +188,58 @@ public final class EnvelopeVerifier {
       }
     }
 
+    if (plugin != null && !pluginChecks(plugin, content, policy, run)) {
+      return;
+    }
     checkPayload(content, expectedTarget, userMetadata, run);
+  }
+
+  /**
+   * Asks the verification plugin for the checks it took over and the policy does not skip, and records its verdicts
+   * as authenticity (trusted identity) and revocation results. Returns whether evaluation goes on.
+   */
+  private boolean pluginChecks(VerificationPlugin plugin, EnvelopeContent content, PolicyStatement policy, Run run) {
+    List<String> capabilities = new ArrayList<>();
+    if (plugin.handles(PluginMetadata.SIGNATURE_VERIFIER_TRUSTED_IDENTITY)
+        && policy.signatureVerification().action(ValidationType.AUTHENTICITY) != ValidationAction.SKIP) {
+      capabilities.add(PluginMetadata.SIGNATURE_VERIFIER_TRUSTED_IDENTITY);
+    }
+    if (plugin.handles(PluginMetadata.SIGNATURE_VERIFIER_REVOCATION_CHECK)
+        && policy.signatureVerification().action(ValidationType.REVOCATION) != ValidationAction.SKIP) {
+      capabilities.add(PluginMetadata.SIGNATURE_VERIFIER_REVOCATION_CHECK);
+    }
+    if (capabilities.isEmpty()) {
+      if (!content.unprocessedCriticalKeys().isEmpty()) {
+        run.failAlways(ValidationType.INTEGRITY, "the signature has critical attributes "
+            + content.unprocessedCriticalKeys() + " that only verification plugin \"" + plugin.name()
+            + "\" could process, and the trust policy asks it for nothing");
+        return false;
+      }
+      return true;
+    }
+    Map<String, VerificationPlugin.Result> results;
+    try {
+      results = plugin.verify(content,
+          policy.trustedIdentities().stream().map(Object::toString).toList(), capabilities);
+    } catch (PluginException e) {
+      run.failAlways(ValidationType.INTEGRITY, e.getMessage());
+      return false;
+    }
+    for (Map.Entry<String, VerificationPlugin.Result> e : results.entrySet()) {
+      VerificationPlugin.Result r = e.getValue();
+      String reason = r.reason().isEmpty() ? "" : ": " + r.reason().replaceAll("\\p{Cntrl}", " ");
+      if (e.getKey().equals(PluginMetadata.SIGNATURE_VERIFIER_TRUSTED_IDENTITY)) {
+        run.result(ValidationType.AUTHENTICITY, r.success() ? null
+            : "trusted identity verification by plugin \"" + plugin.name() + "\" failed" + reason);
+      } else {
+        run.result(ValidationType.REVOCATION, r.success() ? null
+            : "revocation check by verification plugin \"" + plugin.name() + "\" failed" + reason);
+      }
+      if (run.stopped()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkPayload(
