@@ -1,5 +1,7 @@
 package dev.nota.bench;
 
+import dev.nota.core.envelope.EnvelopeContent;
+import dev.nota.core.envelope.Envelopes;
 import dev.nota.core.key.LocalKey;
 import dev.nota.core.revocation.RevocationChecker;
 import dev.nota.core.sign.Signer;
@@ -84,6 +86,18 @@ public class SignVerifyBenchmark {
   @Benchmark
   public byte[] sign() throws Exception {
     return Signer.createEnvelope(artifact, signer, options);
+  }
+
+  /** Parse the envelope and apply its header rules (certificates decoded), no signature or trust check. */
+  @Benchmark
+  public EnvelopeContent parse() throws Exception {
+    return Envelopes.parse(format, envelope).content();
+  }
+
+  /** Parse plus integrity: the primitive signature checked with the leaf's key, no trust store. */
+  @Benchmark
+  public EnvelopeContent parseAndCheckSignature() throws Exception {
+    return Envelopes.parse(format, envelope).verify();
   }
 
   @Benchmark
