@@ -1,37 +1,17 @@
 package dev.nota.cli;
 
-import dev.nota.core.envelope.PrimitiveSigner;
-import dev.nota.core.sign.SignatureManifests;
-import dev.nota.core.sign.Signer;
 import dev.nota.core.tuf.Gun;
-import dev.nota.core.tuf.MetadataSource;
-import dev.nota.core.tuf.ServerSource;
 import dev.nota.core.tuf.SignedTarget;
 import dev.nota.core.tuf.Targets;
-import dev.nota.core.tuf.TrustCache;
-import dev.nota.core.tuf.TrustDirSource;
 import dev.nota.core.tuf.TrustedRepository;
-import dev.nota.core.tuf.TufClient;
 import dev.nota.core.tuf.TufException;
 import dev.nota.core.tuf.TufKey;
-import dev.nota.oci.MediaTypes;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tuf", description = "Read and verify Notary v1 (Docker Content Trust) trust data.",
     subcommands = {TufCommand.ListTags.class, TufCommand.Inspect.class, TufCommand.VerifyTag.class,
-      TufCommand.Migrate.class})
+      TufMigrateCommand.class})
 final class TufCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -53,87 +33,6 @@ final class TufCommand implements Runnable {
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
         "missing subcommand: list, inspect, verify or migrate");
-  }
-
-  /** Where the trust data comes from and how it is verified; shared by every subcommand. */
-  static final class SourceOptions {
-    @ArgGroup(exclusive = true)
-    Where where;
-
-    static final class Where {
-      @Option(names = "--server", paramLabel = "URL", description = "Notary server, e.g. https://notary.docker.io.")
-      URI server;
-
-      @Option(names = "--trust-dir", paramLabel = "DIR",
-          description = "Trust directory in docker's layout (default: $DOCKER_CONFIG/trust or ~/.docker/trust).")
-      Path trustDir;
-    }
-
-    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust the CA certificates in this PEM file too.")
-    Path caFile;
-
-    @Option(names = "--root-cert", paramLabel = "PEM",
-        description = "Pin the root: a root key must be this certificate (or its public key).")
-    Path rootCert;
-
-    @Option(names = "--at", paramLabel = "TIME", description = "Check expiry at this RFC 3339 time (audits).")
-    String at;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR",
-        description = "Cache of verified metadata for --server (default: <nota config>/tuf/<gun>/metadata).")
-    Path cacheDir;
-
-    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.")
-    OutputFormat output;
-
-    TrustedRepository load(Context context, String gun) throws UserException {
-      if (output == OutputFormat.tree) {
-        throw new UserException("--output must be text or json for nota tuf");
-      }
-      try {
-        Clock clock = context.clock();
-        if (at != null) {
-          try {
-            clock = Clock.fixed(OffsetDateTime.parse(at).toInstant(), ZoneOffset.UTC);
-          } catch (DateTimeParseException e) {
-            throw new UserException("--at \"" + at + "\" is not an RFC 3339 time (e.g. 2026-01-02T03:04:05Z)");
-          }
-        }
-        TufClient.Options options = TufClient.Options.of(clock);
-        if (rootCert != null) {
-          options = options.withPinnedRoot(certificate(rootCert));
-        }
-        MetadataSource source;
-        if (where != null && where.server != null) {
-          source = ServerSource.of(where.server, gun, caFile);
-          Path cache = cacheDir != null ? cacheDir
-              : context.config().root().resolve("tuf").resolve(gun).resolve("metadata");
-          options = options.withCache(new TrustCache(cache));
-        } else {
-          Path dir = where != null && where.trustDir != null ? where.trustDir : dockerTrustDir(context);
-          source = TrustDirSource.of(dir, gun);
-          if (cacheDir != null) {
-            options = options.withCache(new TrustCache(cacheDir));
-          }
-        }
-        return TufClient.load(gun, source, options);
-      } catch (TufException e) {
-        throw failure(e);
-      }
-    }
-
-    private static Path dockerTrustDir(Context context) {
-      String dir = context.env().get("DOCKER_CONFIG");
-      return dir != null ? Path.of(dir, "trust") : Path.of(System.getProperty("user.home"), ".docker", "trust");
-    }
-
-    private static X509Certificate certificate(Path pem) throws UserException {
-      try (InputStream in = Files.newInputStream(pem)) {
-        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      } catch (Exception e) {
-        throw new UserException("cannot read the root certificate " + pem + ": " + e.getMessage());
-      }
-    }
   }
 
   static UserException failure(TufException e) {
@@ -166,7 +65,7 @@ final class TufCommand implements Runnable {
     @Parameters(paramLabel = "GUN|IMAGE", description = "e.g. registry.example.com/acme/app or alpine") String target;
     @Option(names = "--roles", paramLabel = "ROLE", description = "Only this role and the roles below it.")
     String role;
-    @Mixin SourceOptions source;
+    @Mixin TufSourceOptions source;
     private final Context context;
 
     ListTags(Context context) {
@@ -222,7 +121,7 @@ final class TufCommand implements Runnable {
   static final class Inspect implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "IMAGE[:TAG]") String image;
-    @Mixin SourceOptions source;
+    @Mixin TufSourceOptions source;
     private final Context context;
 
     Inspect(Context context) {
@@ -328,7 +227,7 @@ final class TufCommand implements Runnable {
   static final class VerifyTag implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "IMAGE:TAG") String image;
-    @Mixin SourceOptions source;
+    @Mixin TufSourceOptions source;
     private final Context context;
 
     VerifyTag(Context context) {
@@ -383,131 +282,6 @@ final class TufCommand implements Runnable {
     }
     out.sort(java.util.Comparator.comparing(SignedTarget::name));
     return out;
-  }
-
-  /**
-   * {@code nota tuf migrate}: carries Notary v1 trust decisions over to v2 signatures. For each v1-signed tag (as
-   * Docker resolves it) the v1 data is verified, the registry's manifest digest must equal the v1 pin, and only then
-   * is the digest signed with a nota key; the signature's user metadata records where the v1 trust came from.
-   */
-  @Command(name = "migrate", description = "Sign v1-signed tags with a v2 signature after checking the registry "
-      + "digest equals the v1 pin.")
-  static final class Migrate implements Callable<Integer> {
-    /** User metadata keys recording the v1 provenance in the v2 signature. */
-    static final String GUN = "dev.nota.tuf.gun";
-    static final String TAG = "dev.nota.tuf.tag";
-    static final String ROLE = "dev.nota.tuf.role";
-    static final String SIGNERS = "dev.nota.tuf.signers";
-
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "GUN|IMAGE", description = "The v1 trust data, e.g. registry.example.com/acme/app.")
-    String gunArg;
-
-    @Option(names = "--registry", required = true, paramLabel = "REPOSITORY",
-        description = "Registry repository holding the images, e.g. registry.example.com/acme/app.")
-    String registry;
-
-    @Option(names = {"-k", "--key"}, description = "Signing key name (default: the default key).")
-    String key;
-
-    @Option(names = "--tags", split = ",", paramLabel = "TAG", description = "Only these tags (default: every tag "
-        + "Docker would accept: signed by targets/releases or targets).")
-    List<String> tags;
-
-    @Option(names = "--dry-run", description = "Verify and compare digests, print the plan, sign nothing.")
-    boolean dryRun;
-
-    @Option(names = "--signature-format", defaultValue = "jws",
-        description = "jws or cose (default: ${DEFAULT-VALUE}).")
-    String format;
-
-    @Option(names = "--insecure-registry",
-        description = "Allow plain HTTP to the registry when it does not speak TLS.")
-    boolean insecureRegistry;
-
-    @Option(names = "--plain-http", description = "Talk plain HTTP to the registry.")
-    boolean plainHttp;
-
-    @Mixin SourceOptions source;
-    @Mixin KeySecretOptions keySecret;
-
-    private final Context context;
-
-    Migrate(Context context) {
-      this.context = context;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      String mediaType = switch (format) {
-        case "jws" -> MediaTypes.JWS;
-        case "cose" -> MediaTypes.COSE;
-        default -> throw new UserException("--signature-format must be jws or cose, got \"" + format + "\"");
-      };
-      if (registry.contains("@") || registry.substring(registry.lastIndexOf('/') + 1).contains(":")) {
-        throw new UserException("--registry names a repository without tag or digest, got " + registry);
-      }
-      Gun gun = gun(gunArg);
-      TrustedRepository repo = source.load(context, gun.name());
-      warnings(err, repo);
-      List<SignedTarget> plan = new ArrayList<>();
-      if (tags == null || tags.isEmpty()) {
-        plan.addAll(dockerTags(repo));
-      } else {
-        for (String tag : tags) {
-          try {
-            plan.add(repo.docker(tag));
-          } catch (TufException e) {
-            throw failure(e);
-          }
-        }
-      }
-      if (plan.isEmpty()) {
-        throw new UserException(ExitCode.VERIFICATION_FAILED, "no v1-signed tags to migrate in " + gun.name());
-      }
-      PrimitiveSigner signer = dryRun ? null : SigningKeyLoader.load(context, key, keySecret);
-      TargetOptions targetOptions = new TargetOptions();
-      targetOptions.insecureRegistry = insecureRegistry;
-      targetOptions.plainHttp = plainHttp;
-      targetOptions.caFile = source.caFile;
-      int refused = 0;
-      for (SignedTarget t : plan) {
-        try (dev.nota.cli.Targets targets = new dev.nota.cli.Targets(context, targetOptions)) {
-          dev.nota.cli.Targets.Opened opened = targets.open(registry + ":" + t.name(), null, !dryRun, err);
-          String actual = opened.artifact().digest().toString();
-          if (!actual.equals(t.digest())) {
-            err.println("Error: " + t.name() + ": the registry has " + actual + " but the v1 signature pins "
-                + t.digest() + "; not migrated");
-            refused++;
-            continue;
-          }
-          if (dryRun) {
-            out.println("would sign " + registry + "@" + actual + " (tag " + t.name() + ", v1 role " + t.role()
-                + ", v1 keys " + String.join(",", t.signerKeyIds()) + ")");
-            continue;
-          }
-          Map<String, String> metadata = new LinkedHashMap<>();
-          metadata.put(GUN, gun.name());
-          metadata.put(TAG, t.name());
-          metadata.put(ROLE, t.role());
-          metadata.put(SIGNERS, String.join(",", t.signerKeyIds()));
-          Signer.Options options = new Signer.Options(mediaType, null, metadata,
-              SignatureManifests.Form.ARTIFACT_TYPE,
-              "nota/" + Nota.Version.version(), context.clock());
-          Signer.Result result = Signer.sign(opened.target(), opened.artifact(), signer, options);
-          out.println("Signed " + registry + "@" + actual + " (tag " + t.name() + ", v1 role " + t.role()
-              + "); signature " + result.signatureManifest().digest());
-        }
-      }
-      if (refused > 0) {
-        throw new UserException(ExitCode.VERIFICATION_FAILED, refused + " of " + plan.size()
-            + " tag(s) not migrated: the registry digest differs from the v1 pin");
-      }
-      return ExitCode.OK;
-    }
   }
 
   static void table(PrintWriter out, List<String[]> rows) {

@@ -245,6 +245,52 @@ class TufCommandTest {
   }
 
   @Test
+  void aPinOfTheRootBeforeTheRealRotationsLeadsToTheNewestRootAndAStrangePinFails() throws Exception {
+    JsonNode expected = expected("root-rotation");
+    String gun = expected.get("gun").asText();
+    Path served = fixtures.resolve("root-rotation/server");
+    JsonNode root1 = JSON.readTree(served.resolve("1.root.json").toFile()).get("signed");
+    String id1 = root1.path("roles").path("root").path("keyids").get(0).asText();
+    Path pin1 = home.resolve("root-v1.pem");
+    Files.write(pin1, java.util.Base64.getDecoder().decode(root1.path("keys").path(id1).path("keyval")
+        .path("public").asText()));
+    try (StaticTufServer server = StaticTufServer.start(gun, served)) {
+      Cli cli = new Cli(home);
+      String[] base = {"tuf", "list", gun, "--server", server.uri().toString(), "--at", validAt(expected), "-o",
+          "json", "--cache-dir"};
+      Cli.Result r = cli.run(concat(base, home.resolve("c1").toString(), "--root-cert", pin1.toString()));
+      assertEquals(expectedTags(expected), listed(r));
+      assertTrue(server.requests().contains("GET /v2/" + gun + "/_trust/tuf/1.root.json"), server.requests()
+          .toString());
+      // again with the cache now holding root version 3: the pin of version 1 still anchors it
+      r = cli.run(concat(base, home.resolve("c1").toString(), "--root-cert", pin1.toString()));
+      assertEquals(expectedTags(expected), listed(r));
+      r = cli.run(concat(base, home.resolve("c2").toString(), "--root-key-id", id1));
+      assertEquals(expectedTags(expected), listed(r));
+      JsonNode key1 = root1.path("keys").path(id1);
+      String canonical1 = new dev.nota.core.tuf.TufKey(id1, key1.path("keytype").asText(),
+          key1.path("keyval").path("public").asText()).canonicalId();
+      r = cli.run(concat(base, home.resolve("c4").toString(), "--root-key-id", canonical1));
+      assertEquals(expectedTags(expected), listed(r));
+      r = cli.run(concat(base, home.resolve("c3").toString(), "--root-cert",
+          fixtures.resolve("tls/ca.crt").toString()));
+      assertEquals(1, r.code(), r.toString());
+      assertTrue(r.err().startsWith("Error: root: no root key matches the pinned root certificate"), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(Files.notExists(home.resolve("c3/root.json")), "nothing cached after a failed pin");
+      r = cli.run(concat(base, home.resolve("c3").toString(), "--root-key-id", "12345"));
+      assertEquals(2, r.code(), r.toString());
+      assertEquals("Error: --root-key-id must be 64 hex digits, got \"12345\"", r.err().strip());
+    }
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void anUnreachableServerExitsThree() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

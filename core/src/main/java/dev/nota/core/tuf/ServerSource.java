@@ -1,43 +1,49 @@
 package dev.nota.core.tuf;
 
+import dev.nota.oci.OciException;
+import dev.nota.oci.registry.AuthenticatedGet;
+import dev.nota.oci.registry.RegistryOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Metadata from a notary server: {@code GET <server>/v2/<gun>/_trust/tuf/<file>}. TLS uses the JDK's trust store,
- * plus the CA certificates of a PEM file when one is given. Bodies are read up to the cap only. Token auth is not
- * implemented (public notary servers such as Docker Hub's serve metadata of public repositories anonymously).
+ * Metadata from a notary server: {@code GET <server>/v2/<gun>/_trust/tuf/<file>}, through the registry client's HTTP
+ * stack: TLS with the JDK's trust store plus an optional CA file, and the registries' token auth (a 401 {@code Bearer}
+ * challenge is answered with a token for {@code repository:<gun>:pull} from the realm, or Basic credentials), with
+ * credentials from the {@link RegistryOptions}. Bodies are read up to the cap only.
+ *
+ * <p>Obligation: close it when done, to release connections.
  */
-public final class ServerSource implements MetadataSource {
-  private final HttpClient http;
+public final class ServerSource implements MetadataSource, AutoCloseable {
+  private final AuthenticatedGet http;
   private final URI base;
   private final String gun;
+  private final String serverName;
 
-  private ServerSource(HttpClient http, URI base, String gun) {
+  private ServerSource(AuthenticatedGet http, URI base, String gun, String serverName) {
     this.http = http;
     this.base = base;
     this.gun = gun;
+    this.serverName = serverName;
+  }
+
+  /** A source for {@code gun} on {@code server} without credentials; {@code caFile} may be null. */
+  public static ServerSource of(URI server, String gun, Path caFile) throws TufException {
+    return open(server, gun, RegistryOptions.defaults().withCaFile(caFile));
   }
 
   /**
    * A source for {@code gun} on {@code server}: an https URL, or http for a loopback server only (the root is trusted
-   * on first use, so it must not travel unprotected); {@code caFile} may be null.
+   * on first use, so it must not travel unprotected). Credentials are looked up under the server's {@code
+   * host[:port]}; {@code options} also give the CA file, timeouts and debug log.
    */
-  public static ServerSource of(URI server, String gun, Path caFile) throws TufException {
+  public static ServerSource open(URI server, String gun, RegistryOptions options) throws TufException {
     String scheme = server.getScheme();
     if (scheme == null || !(scheme.equals("https") || scheme.equals("http")) || server.getHost() == null) {
       throw new TufException(TufException.Kind.INPUT, null,
@@ -49,41 +55,24 @@ public final class ServerSource implements MetadataSource {
       throw new TufException(TufException.Kind.INPUT, null, "plain HTTP is only allowed for a loopback server; use"
           + " https:// for " + host);
     }
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-        .followRedirects(HttpClient.Redirect.NORMAL);
-    if (caFile != null) {
-      b.sslContext(sslContext(caFile));
+    if (options.caFile() != null) {
+      checkCaFile(options.caFile());
     }
     String s = server.toString();
-    return new ServerSource(b.build(), URI.create(s.endsWith("/") ? s : s + "/"), gun);
+    String name = host + (server.getPort() < 0 ? "" : ":" + server.getPort());
+    return new ServerSource(new AuthenticatedGet(options), URI.create(s.endsWith("/") ? s : s + "/"), gun, name);
   }
 
-  private static SSLContext sslContext(Path caFile) throws TufException {
+  /** The name credentials are looked up under: the server's {@code host[:port]}. */
+  public String serverName() {
+    return serverName;
+  }
+
+  private static void checkCaFile(Path caFile) throws TufException {
     try (InputStream in = Files.newInputStream(caFile)) {
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      TrustManagerFactory def = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      def.init((KeyStore) null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        ks.setCertificateEntry("ca-" + i++, c);
-      }
-      if (i == 0) {
+      if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
         throw new TufException(TufException.Kind.INPUT, null, "no certificate in CA file " + caFile);
       }
-      // the JDK's default roots stay trusted too
-      for (var tm : def.getTrustManagers()) {
-        if (tm instanceof javax.net.ssl.X509TrustManager x) {
-          for (var c : x.getAcceptedIssuers()) {
-            ks.setCertificateEntry("jdk-" + i++, c);
-          }
-        }
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
     } catch (IOException | GeneralSecurityException e) {
       throw new TufException(TufException.Kind.INPUT, null, "cannot read CA file " + caFile + ": " + e.getMessage());
     }
@@ -92,30 +81,21 @@ public final class ServerSource implements MetadataSource {
   @Override
   public Optional<byte[]> fetch(Request request, long maxBytes) throws TufException {
     URI uri = base.resolve("v2/" + gun + "/_trust/tuf/" + request.fileName());
-    HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
     try {
-      HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream body = resp.body()) {
-        if (resp.statusCode() == 404) {
-          return Optional.empty();
-        }
-        if (resp.statusCode() != 200) {
-          throw new TufException(TufException.Kind.NETWORK, request.role(), "GET " + uri + " answered HTTP "
-              + resp.statusCode());
-        }
-        long declared = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (declared > maxBytes) {
-          throw TufException.verification(request.role(), "metadata is larger than the limit of " + maxBytes
-              + " bytes");
-        }
-        return Optional.of(MetadataSource.readCapped(request.role(), body, maxBytes));
+      Optional<byte[]> body = http.get("GET " + uri, serverName, uri, "repository:" + gun + ":pull", maxBytes);
+      if (body.isPresent() && body.get().length > maxBytes) {
+        throw TufException.verification(request.role(), "metadata is larger than the limit of " + maxBytes
+            + " bytes");
       }
-    } catch (IOException e) {
-      throw new TufException(TufException.Kind.NETWORK, request.role(), "GET " + uri + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TufException(TufException.Kind.NETWORK, request.role(), "interrupted while fetching " + uri, e);
+      return body;
+    } catch (OciException e) {
+      throw new TufException(TufException.Kind.NETWORK, request.role(), e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void close() {
+    http.close();
   }
 
   @Override

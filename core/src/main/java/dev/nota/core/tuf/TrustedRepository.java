@@ -75,7 +75,8 @@ public record TrustedRepository(String gun, Root root, Timestamp timestamp, Snap
         throw TufException.verification(null, w);
       }
     }
-    String ignored = warnings.stream().filter(w -> w.startsWith("targets/releases: ")).findFirst()
+    String ignored = warnings.stream().filter(w -> w.startsWith("targets/releases: ") && w.endsWith("; role ignored"))
+        .findFirst()
         .map(w -> "; " + w).orElse("");
     throw TufException.verification("targets", "no trusted signature for tag \"" + tag + "\" in " + gun
         + " (looked in targets/releases, then targets)" + ignored);

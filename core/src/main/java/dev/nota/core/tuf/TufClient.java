@@ -25,23 +25,39 @@ public final class TufClient {
 
   /**
    * How to verify: the clock for expiry, the cache (null: none, so no rollback floor and the source's root is
-   * trusted on first use), a pinned root certificate (null: none), and the size caps.
+   * trusted on first use), a pinned root certificate and a pinned root key ID (null: none; see {@link
+   * #withPinnedRoot}), and the size caps.
    */
-  public record Options(Clock clock, TrustCache cache, X509Certificate pinnedRoot, Limits limits) {
+  public record Options(Clock clock, TrustCache cache, X509Certificate pinnedRoot, String pinnedRootKeyId,
+      Limits limits) {
     public static Options of(Clock clock) {
-      return new Options(clock, null, null, Limits.DEFAULT);
+      return new Options(clock, null, null, null, Limits.DEFAULT);
     }
 
     public Options withCache(TrustCache c) {
-      return new Options(clock, c, pinnedRoot, limits);
+      return new Options(clock, c, pinnedRoot, pinnedRootKeyId, limits);
     }
 
+    /**
+     * Pins the root to a certificate: a root key must be that certificate or hold its public key. The pin anchors
+     * the chain: when the newest root no longer has the pinned key (a root rotation), the older root that has it is
+     * looked up as {@code <version>.root.json} and every root after it must be signed by its predecessor's and its
+     * own root keys, as in any rotation.
+     */
     public Options withPinnedRoot(X509Certificate pin) {
-      return new Options(clock, cache, pin, limits);
+      return new Options(clock, cache, pin, pinnedRootKeyId, limits);
+    }
+
+    /**
+     * Pins the root to a key ID: the metadata ID of a root key or notary's canonical ID of its bare key (what {@code
+     * notary key list} prints). The pin anchors the chain like {@link #withPinnedRoot}.
+     */
+    public Options withPinnedRootKeyId(String keyId) {
+      return new Options(clock, cache, pinnedRoot, keyId, limits);
     }
 
     public Options withLimits(Limits l) {
-      return new Options(clock, cache, pinnedRoot, l);
+      return new Options(clock, cache, pinnedRoot, pinnedRootKeyId, l);
     }
   }
 
@@ -117,7 +133,9 @@ public final class TufClient {
       trusted.verifyWith(trusted);
       trusted.checkCertificates(gun, now);
     }
-    checkPin(trusted);
+    if (!matchesPin(trusted)) {
+      trusted = rootFromPin(trusted);
+    }
     if (cached.isEmpty()) {
       return trusted;
     }
@@ -176,26 +194,60 @@ public final class TufClient {
     return prev;
   }
 
-  private void checkPin(Root root) throws TufException {
+  /** Whether {@code root} has the pinned root key (true when nothing is pinned). */
+  private boolean matchesPin(Root root) throws TufException {
     X509Certificate pin = options.pinnedRoot();
-    if (pin == null) {
-      return;
+    String pinId = options.pinnedRootKeyId();
+    if (pin == null && pinId == null) {
+      return true;
     }
     for (String id : root.roles().get("root").keyIds()) {
       TufKey k = root.keys().get(id);
+      if (pinId != null && (pinId.equalsIgnoreCase(id) || pinId.equalsIgnoreCase(k.canonicalId()))) {
+        return true;
+      }
+      if (pin == null) {
+        continue;
+      }
       try {
         if (k.isX509() && Arrays.equals(k.certificates("root").get(0).getEncoded(), pin.getEncoded())) {
-          return;
+          return true;
         }
       } catch (CertificateEncodingException e) {
         continue;
       }
       if (Arrays.equals(k.publicKey("root").getEncoded(), pin.getPublicKey().getEncoded())) {
-        return;
+        return true;
       }
     }
-    throw TufException.verification("root", "no root key matches the pinned root certificate "
-        + pin.getSubjectX500Principal().getName());
+    return false;
+  }
+
+  /**
+   * The pin does not match {@code current}: finds the newest older root version that has the pinned key and walks
+   * the rotation from it up to {@code current}, each version signed by the previous root's keys and its own.
+   */
+  private Root rootFromPin(Root current) throws TufException {
+    int lowest = Math.max(1, current.version() - options.limits().maxRoles());
+    for (int v = current.version() - 1; v >= lowest; v--) {
+      Optional<byte[]> b = source.fetch(new MetadataSource.Request("root", null, v), options.limits().root());
+      if (b.isEmpty()) {
+        continue;
+      }
+      Root candidate = Root.parse(b.get(), "root");
+      if (candidate.version() != v) {
+        throw TufException.verification("root", v + ".root.json has version " + candidate.version());
+      }
+      if (matchesPin(candidate)) {
+        candidate.verifyWith(candidate);
+        return rotate(candidate, current);
+      }
+    }
+    String what = options.pinnedRoot() != null
+        ? "the pinned root certificate " + options.pinnedRoot().getSubjectX500Principal().getName()
+        : "the pinned root key ID " + options.pinnedRootKeyId();
+    throw TufException.verification("root", "no root key matches " + what + " (root versions " + lowest + " to "
+        + current.version() + " at " + source + ")");
   }
 
   // ------------------------------------------------------------------ delegations
@@ -218,13 +270,27 @@ public final class TufClient {
       }
       byte[] bytes = fetchListed(d.name(), meta, "snapshot", options.limits().targets());
       Targets t = Targets.parse(d.name(), bytes);
+      // keys whose certificate is not valid now do not count toward the threshold (fail closed)
+      Map<String, TufKey> usable = new LinkedHashMap<>(parent.targets().delegationKeys());
+      List<String> refusedKeys = new ArrayList<>();
       List<String> signers;
       try {
-        signers = Signatures.verify(t.file(), parent.targets().delegationKeys(), d.keys());
+        for (String id : d.keys().keyIds()) {
+          String problem = usable.get(id).certificateProblem(d.name(), now);
+          if (problem != null) {
+            usable.remove(id);
+            refusedKeys.add("key " + id + " not counted: " + problem);
+          }
+        }
+        signers = Signatures.verify(t.file(), usable, d.keys());
         t.file().checkExpiry(now);
       } catch (TufException e) {
-        warnings.add(e.getMessage() + "; role ignored");
+        warnings.add(e.getMessage() + (refusedKeys.isEmpty() ? "" : " (" + String.join("; ", refusedKeys) + ")")
+            + "; role ignored");
         continue;
+      }
+      for (String r : refusedKeys) {
+        warnings.add(d.name() + ": " + r);
       }
       t.file().checkNotRolledBack(cachedVersion(d.name()));
       accepted.put(d.name(), bytes);

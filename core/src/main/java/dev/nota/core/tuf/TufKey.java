@@ -11,11 +11,15 @@ import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A public key as TUF metadata lists it: {@code keytype} and the base64 {@code keyval.public}. Its ID is the sha256
@@ -87,6 +91,37 @@ public record TufKey(String id, String type, String publicBase64) {
     } catch (IllegalArgumentException | CertificateException e) {
       throw TufException.verification(role, "key " + id + " has an unreadable certificate: " + e.getMessage());
     }
+  }
+
+  /**
+   * Why the certificate of an {@code *-x509} delegation key must not count at {@code now}, or null when it may (and
+   * for bare keys): an inverted validity window, a SHA-1 signature or an RSA key under 2048 bits (what notary checks
+   * on every read), or {@code now} outside the validity window, with notary's one day of leeway for a {@code
+   * notBefore} in the future (notary checks that only when the key is added; nota at every verification).
+   */
+  String certificateProblem(String role, Instant now) throws TufException {
+    if (!isX509()) {
+      return null;
+    }
+    X509Certificate c = certificates(role).get(0);
+    Instant from = c.getNotBefore().toInstant();
+    Instant to = c.getNotAfter().toInstant();
+    if (from.isAfter(to)) {
+      return "its certificate's validity window is inverted";
+    }
+    if (c.getSigAlgName().toUpperCase(Locale.ROOT).contains("SHA1")) {
+      return "its certificate is signed with SHA-1";
+    }
+    if (c.getPublicKey() instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
+      return "its certificate has an RSA key under 2048 bits";
+    }
+    if (now.isAfter(to)) {
+      return "its certificate expired at " + to;
+    }
+    if (now.plus(Duration.ofDays(1)).isBefore(from)) {
+      return "its certificate is not valid before " + from;
+    }
+    return null;
   }
 
   /** The key that verifies signatures. */
