@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code nota key}: manage signing keys in notation's {@code signingkeys.json}. */
-@Command(name = "key", description = "Manage signing keys (PEM files, PKCS#12 bundles, PKCS#11 tokens).",
+@Command(name = "key", description = "Manage signing keys (PEM files, PKCS#12 bundles, PKCS#11 tokens, plugins).",
     subcommands = {KeyCommand.Add.class, KeyCommand.ListKeys.class, KeyCommand.Delete.class, KeyCommand.Update.class})
 final class KeyCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -28,13 +28,15 @@ final class KeyCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "add", description = "Register a signing key: PEM files, a PKCS#12 bundle, or a key on a PKCS#11 "
-      + "token. The key is opened (and the chain checked) now; passwords and PINs are never stored.",
+  @Command(name = "add", description = "Register a signing key: PEM files, a PKCS#12 bundle, a key on a PKCS#11 "
+      + "token, or a key a plugin holds. The key is opened (and the chain checked) now; passwords and PINs are never "
+      + "stored.",
       footer = {"%nExamples:",
           "  nota key add dev --key dev.key --cert dev.crt",
           "  nota key add release --pkcs12 release.p12 --password-env P12_PASSWORD",
           "  nota key add hsm --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --token-label ci --key-label signing"
-              + " --pin-stdin"})
+              + " --pin-stdin",
+          "  nota key add kms --plugin com.example.kms --id arn:key/1 --plugin-config region=eu-west-1"})
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "NAME") String name;
@@ -60,6 +62,12 @@ final class KeyCommand implements Runnable {
     Path certChain;
     @Option(names = "--pin-stdin", description = "Read the token PIN from standard input.") boolean pinStdin;
     @Option(names = "--pin-env", paramLabel = "NAME", description = "Take the token PIN from $NAME.") String pinEnv;
+    @Option(names = "--plugin", paramLabel = "NAME", description = "The installed plugin that holds the key.")
+    String plugin;
+    @Option(names = "--id", paramLabel = "KEY_ID", description = "The key's id in the plugin.") String id;
+    @Option(names = "--plugin-config", paramLabel = "KEY=VALUE",
+        description = "Settings stored with the key and passed to the plugin (repeatable).")
+    List<String> pluginConfig;
     @Option(names = "--default", description = "Make it the default signing key.") boolean makeDefault;
     private final Context context;
 
@@ -72,9 +80,13 @@ final class KeyCommand implements Runnable {
       boolean files = keyFile != null || certFile != null;
       boolean bundle = pkcs12 != null;
       boolean token = module != null || tokenLabel != null || keyLabel != null;
-      if ((files ? 1 : 0) + (bundle ? 1 : 0) + (token ? 1 : 0) != 1) {
-        throw new UserException("give exactly one kind of key: --key and --cert, --pkcs12 FILE, or --pkcs11-module "
-            + "LIB with --token-label and --key-label");
+      boolean held = plugin != null || id != null;
+      if ((files ? 1 : 0) + (bundle ? 1 : 0) + (token ? 1 : 0) + (held ? 1 : 0) != 1) {
+        throw new UserException("give exactly one kind of key: --key and --cert, --pkcs12 FILE, --pkcs11-module "
+            + "LIB with --token-label and --key-label, or --plugin NAME with --id KEY_ID");
+      }
+      if (!held && pluginConfig != null) {
+        throw new UserException("--plugin-config is for --plugin keys");
       }
       if (!bundle && (alias != null || passwordStdin || passwordEnv != null)) {
         throw new UserException("--alias, --password-stdin and --password-env are for --pkcs12 keys");
@@ -85,7 +97,15 @@ final class KeyCommand implements Runnable {
       Path root = context.config().root();
       SigningKeys keys = SigningKeys.load(root);
       KeyEntry entry;
-      if (files) {
+      if (held) {
+        if (plugin == null || id == null || plugin.isEmpty() || id.isEmpty()) {
+          throw new UserException("a plugin key needs both --plugin NAME and --id KEY_ID");
+        }
+        entry = KeyEntry.plugin(name, id, plugin, KeyValues.parse("--plugin-config", pluginConfig));
+        keys = keys.add(entry, makeDefault);
+        // Like the other kinds, the key is opened now: the plugin runs and describes the key.
+        SigningKeyLoader.plugin(context, plugin, id, entry.pluginConfig(), null);
+      } else if (files) {
         if (keyFile == null || certFile == null) {
           throw new UserException("a key in files needs both --key and --cert");
         }

@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       LogoutCommand.class,
       VersionCommand.class,
       TufCommand.class,
+      PluginCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Nota implements Runnable {
@@ -171,7 +172,7 @@ public final class Nota implements Runnable {
     return ExitCode.INTERNAL;
   }
 
-  private static String oneLine(Exception e) {
+  static String oneLine(Exception e) {
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
       m = e.getClass().getSimpleName();

@@ -1,6 +1,5 @@
 package dev.nota.cli;
 
-import dev.nota.core.envelope.PrimitiveSigner;
 import dev.nota.core.sign.SignatureManifests;
 import dev.nota.core.sign.Signer;
 import dev.nota.core.timestamp.TimestampClient;
@@ -22,8 +21,12 @@ import picocli.CommandLine.Option;
  * countersigns the signature first; a TSA that cannot be reached exits 3, an answer that is no trusted timestamp of
  * the request exits 1 (the same trust decision verification would make), and in both cases nothing is pushed.
  */
-@Command(name = "sign", description = "Sign an artifact and store the signature in the registry (or layout).")
-final class SignCommand extends ArtifactCommand {
+@Command(name = "sign", description = {"Sign an artifact and store the signature in the registry (or layout).",
+    "With several references or --from-file (bulk mode): the key is loaded once, each reference's result is printed"
+        + " in input order, one that cannot be signed gets an error line without stopping the others, and the exit "
+        + "code is the highest of the references' (0 signed < 1 timestamp not trusted < 2 usage < 3 registry < 4 "
+        + "internal)."})
+final class SignCommand extends BulkArtifactCommand {
   @Option(names = {"-k", "--key"}, description = "Signing key name (default: the default key).")
   String key;
 
@@ -59,6 +62,21 @@ final class SignCommand extends ArtifactCommand {
 
   @Mixin KeySecretOptions keySecret;
 
+  @Option(names = "--plugin", paramLabel = "NAME",
+      description = "Sign with a key held by this installed plugin (with --id; instead of --key).")
+  String plugin;
+
+  @Option(names = "--id", paramLabel = "KEY_ID", description = "The key's id in --plugin.")
+  String pluginKeyId;
+
+  @Option(names = "--plugin-config", paramLabel = "KEY=VALUE",
+      description = "Settings passed to the signing plugin (repeatable; over a plugin key's stored ones).")
+  List<String> pluginConfig;
+
+  @Option(names = "--recursive",
+      description = "For an index: also sign each manifest it lists, each with its own signature.")
+  boolean recursive;
+
   SignCommand(Context context) {
     super(context);
   }
@@ -67,6 +85,8 @@ final class SignCommand extends ArtifactCommand {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    List<String> refs = references(target.passwordStdin ? "--password-stdin"
+        : keySecret.stdin ? "--key-password-stdin" : null);
     String mediaType = switch (format) {
       case "jws" -> MediaTypes.JWS;
       case "cose" -> MediaTypes.COSE;
@@ -88,22 +108,76 @@ final class SignCommand extends ArtifactCommand {
       throw new UserException("--key-password-stdin and --password-stdin both read standard input; give the key's"
           + " secret with --key-password-env NAME instead");
     }
-    PrimitiveSigner signer = SigningKeyLoader.load(context, key, keySecret);
+    SigningKeyLoader.Loaded signer =
+        Signing.key(context, key, plugin, pluginKeyId, pluginConfig, keySecret, target.debug ? err : null);
     try (Targets targets = new Targets(context, target)) {
       targets.forceReferrersTag(forceReferrersTag);
-      Targets.Opened opened = targets.open(reference, "sign", err);
-      Signer.Result result;
-      try {
-        result = Signer.sign(opened.target(), opened.artifact(), signer, options);
-      } catch (TimestampException e) {
-        throw new UserException(e.reason() == TimestampException.Reason.UNREACHABLE
-            ? ExitCode.REGISTRY : ExitCode.VERIFICATION_FAILED, "timestamping failed: " + e.getMessage());
+      if (bulk()) {
+        targets.debugTo(err);
+        SigningKeyLoader.Loaded shared = oneAtATime(signer);
+        return Bulk.run(refs, concurrency, false, target.debug, out, err, "signed", (ref, refErr) -> {
+          java.io.StringWriter lines = new java.io.StringWriter();
+          PrintWriter refOut = new PrintWriter(lines);
+          signOne(targets, ref, shared, options, refOut, refErr);
+          refOut.flush();
+          return new Bulk.Outcome(ExitCode.OK, lines.toString().lines().toList(),
+              java.util.Map.of("result", "signed"));
+        });
       }
-      out.println("Successfully signed " + opened.display());
-      out.println("Pushed the signature to " + opened.display().replaceFirst("@.*$", "") + "@"
-          + result.signatureManifest().digest());
+      signOne(targets, refs.get(0), signer, options, out, err);
     }
     return ExitCode.OK;
+  }
+
+  /** Signs one reference (and with --recursive what it lists), printing what was pushed. */
+  private void signOne(Targets targets, String reference, SigningKeyLoader.Loaded signer, Signer.Options options,
+      PrintWriter out, PrintWriter err) throws Exception {
+    Targets.Opened opened = targets.open(reference, "sign", err);
+    Signer.Result result;
+    try {
+      if (recursive) {
+        String repository = opened.display().replaceFirst("@.*$", "");
+        for (dev.nota.oci.Descriptor listed : Signing.listedManifests(opened.target(), opened.artifact())) {
+          Signer.Result r = Signing.sign(opened.target(), listed, signer, options);
+          out.println("Successfully signed " + repository + "@" + listed.digest());
+          out.println("Pushed the signature to " + repository + "@" + r.signatureManifest().digest());
+        }
+      }
+      result = Signing.sign(opened.target(), opened.artifact(), signer, options);
+    } catch (TimestampException e) {
+      throw new UserException(e.reason() == TimestampException.Reason.UNREACHABLE
+          ? ExitCode.REGISTRY : ExitCode.VERIFICATION_FAILED, "timestamping failed: " + e.getMessage());
+    }
+    out.println("Successfully signed " + opened.display());
+    out.println("Pushed the signature to " + opened.display().replaceFirst("@.*$", "") + "@"
+        + result.signatureManifest().digest());
+  }
+
+  /**
+   * {@code key} with its raw signing calls made one at a time, for bulk signing on several threads: a token's session
+   * or a key store need not take concurrent requests (plugins run one process per request and are left as they are).
+   */
+  private static SigningKeyLoader.Loaded oneAtATime(SigningKeyLoader.Loaded key) {
+    dev.nota.core.envelope.PrimitiveSigner raw = key.raw();
+    if (raw == null) {
+      return key;
+    }
+    return new SigningKeyLoader.Loaded(new dev.nota.core.envelope.PrimitiveSigner() {
+      @Override
+      public dev.nota.core.envelope.SignatureAlgorithm algorithm() {
+        return raw.algorithm();
+      }
+
+      @Override
+      public List<X509Certificate> certificateChain() {
+        return raw.certificateChain();
+      }
+
+      @Override
+      public synchronized byte[] sign(byte[] toBeSigned) throws dev.nota.core.NotaException {
+        return raw.sign(toBeSigned);
+      }
+    }, key.envelope());
   }
 
   /** The TSA client the timestamp flags ask for, or null without them. */

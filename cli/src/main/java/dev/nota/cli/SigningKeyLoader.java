@@ -6,7 +6,13 @@ import dev.nota.core.key.LocalKey;
 import dev.nota.core.key.Pkcs11Key;
 import dev.nota.core.key.Pkcs12Key;
 import dev.nota.core.key.SigningKeys;
+import dev.nota.core.plugin.PluginKey;
+import dev.nota.core.plugin.PluginMetadata;
+import dev.nota.core.sign.Signer;
+import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns a key name of {@code signingkeys.json} into something that signs, for every command that signs ({@code sign},
@@ -44,11 +50,47 @@ final class SigningKeyLoader {
         Arrays.fill(password, '\0');
       }
     }
-    // Other kinds of keys (plugins) are dispatched here, before the local-file case.
     if (entry.isPlugin()) {
-      throw new UserException("key \"" + entry.name() + "\" uses plugin \"" + entry.pluginName()
-          + "\"; nota does not run signing plugins yet");
+      Loaded key = plugin(context, entry.pluginName(), entry.id(), entry.pluginConfig(), null);
+      if (key.raw() == null) {
+        throw new UserException("key \"" + entry.name() + "\" is held by plugin \"" + entry.pluginName()
+            + "\", which builds whole envelopes (" + PluginMetadata.SIGNATURE_GENERATOR_ENVELOPE + "); this command "
+            + "needs a plugin that signs raw bytes (" + PluginMetadata.SIGNATURE_GENERATOR_RAW + ")");
+      }
+      return key.raw();
     }
     return LocalKey.load(entry.keyPath(), entry.certPath());
+  }
+
+  /**
+   * A key in the form its holder signs with: {@code raw} when nota builds the envelope (every key but an envelope
+   * plugin's), else {@code envelope}. Exactly one is set.
+   */
+  record Loaded(PrimitiveSigner raw, Signer.EnvelopeProducer envelope) {}
+
+  /**
+   * The key {@code name} (null: the default key), in either form; for a plugin key, {@code pluginConfig} is added to
+   * (and overrides) the key's stored {@code pluginConfig}, and {@code debug} (may be null) receives the plugin's
+   * standard error.
+   */
+  static Loaded loadAny(Context context, String name, KeySecretOptions secrets, Map<String, String> pluginConfig,
+      PrintWriter debug) throws Exception {
+    KeyEntry entry = SigningKeys.load(context.config().root()).get(name);
+    if (entry.isPlugin()) {
+      Map<String, String> config = new TreeMap<>(entry.pluginConfig());
+      config.putAll(pluginConfig);
+      return plugin(context, entry.pluginName(), entry.id(), config, debug);
+    }
+    if (!pluginConfig.isEmpty()) {
+      throw new UserException("--plugin-config is for plugin keys, and key \"" + entry.name() + "\" is not one");
+    }
+    return new Loaded(load(context, name, secrets), null);
+  }
+
+  /** The key {@code keyId} of the installed plugin {@code pluginName}, opened (metadata read, key described). */
+  static Loaded plugin(Context context, String pluginName, String keyId, Map<String, String> pluginConfig,
+      PrintWriter debug) throws Exception {
+    PluginKey key = PluginKey.open(Plugins.host(context, debug).get(pluginName), keyId, pluginConfig);
+    return new Loaded(key.raw(), key.envelope());
   }
 }

@@ -17,11 +17,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Opens the {@link Target} a command works on, from a reference and the {@link TargetOptions}, and resolves the
- * artifact to a digest (warning when a tag was given, as notation does).
+ * artifact to a digest (warning when a tag was given, as notation does). One {@link RegistryClient} per registry
+ * serves every reference opened through it, so that bulk commands share connections and tokens; registry references
+ * may be opened from several threads at once.
  */
 final class Targets implements Closeable {
 
@@ -30,9 +36,14 @@ final class Targets implements Closeable {
 
   private final Context context;
   private final TargetOptions options;
-  private RegistryClient client;
+  /** Registry host -> its client, shared by every reference to it. */
+  private final Map<String, RegistryClient> clients = new LinkedHashMap<>();
+  /** Targets to close (an OCI layout archive is written back on close). */
+  private final List<Target> opened = new ArrayList<>();
   private Target target;
   private boolean forceReferrersTag;
+  private String stdinSecret;
+  private PrintWriter debugOut;
 
   Targets(Context context, TargetOptions options) {
     this.context = context;
@@ -76,10 +87,10 @@ final class Targets implements Closeable {
           throw new UserException("--password-stdin and --oci-layout " + ref + " both want standard input; the"
               + " layout needs no password, drop --password-stdin");
         }
-        target = LayoutTarget.openStream(context.stdin(), LayoutReference.STANDARD_INPUT);
+        target = track(LayoutTarget.openStream(context.stdin(), LayoutReference.STANDARD_INPUT));
         name = "stdin";
       } else {
-        target = LayoutTarget.openPath(lr.path(), writable);
+        target = track(LayoutTarget.openPath(lr.path(), writable));
         name = layoutName(lr.path());
       }
       Descriptor artifact = target.resolve(lr.reference());
@@ -92,16 +103,15 @@ final class Targets implements Closeable {
       throw new UserException("reference \"" + ref + "\" needs a tag or digest, e.g. " + ref + ":v1 or " + ref
           + "@sha256:<digest>");
     }
-    client = new RegistryClient(registryOptions(reference, err));
-    target = client.repository(reference);
-    Descriptor artifact = target.resolve(reference.reference());
+    Target repository = track(client(reference, err).repository(reference));
+    Descriptor artifact = repository.resolve(reference.reference());
     if (reference.digest() != null && !reference.digest().equals(artifact.digest())) {
       throw new OciException("registry answered digest " + artifact.digest() + " for " + reference);
     }
     boolean byTag = reference.digest() == null;
     warnTag(verb, byTag, reference.tag(), artifact, err);
     Reference resolved = Reference.of(reference.registry(), reference.repository(), null, artifact.digest());
-    return new Opened(target, artifact, resolved.toString(), reference.name(), byTag);
+    return new Opened(repository, artifact, resolved.toString(), reference.name(), byTag);
   }
 
   /**
@@ -128,14 +138,13 @@ final class Targets implements Closeable {
         }
       }
       Path path = lr == null ? Path.of(ref) : lr.path();
-      target = LayoutTarget.openPath(path, true);
+      target = track(LayoutTarget.openPath(path, true));
       String tag = lr == null || lr.isDigest() ? null : lr.reference();
       dev.nota.oci.Digest digest = lr != null && lr.isDigest() ? dev.nota.oci.Digest.parse(lr.reference()) : null;
       return new Destination(target, tag, digest, path.toString(), null, null);
     }
     Reference reference = Reference.parse(ref);
-    client = new RegistryClient(registryOptions(reference, err));
-    target = client.repository(reference);
+    target = track(client(reference, err).repository(reference));
     return new Destination(target, reference.tag(), reference.digest(), reference.name(), reference.registry(),
         reference.repository());
   }
@@ -153,6 +162,27 @@ final class Targets implements Closeable {
     }
   }
 
+  /** The client for {@code reference}'s registry, made on first use. */
+  private synchronized RegistryClient client(Reference reference, PrintWriter err)
+      throws IOException, UserException {
+    RegistryClient client = clients.get(reference.registry());
+    if (client == null) {
+      client = new RegistryClient(registryOptions(reference, debugOut != null ? debugOut : err));
+      clients.put(reference.registry(), client);
+    }
+    return client;
+  }
+
+  private synchronized Target track(Target t) {
+    opened.add(t);
+    return t;
+  }
+
+  /** Where {@code --debug} lines of the registry clients go, instead of the error stream of the first open. */
+  void debugTo(PrintWriter out) {
+    this.debugOut = out;
+  }
+
   private RegistryOptions registryOptions(Reference reference, PrintWriter err)
       throws IOException, UserException {
     CredentialStore credentials;
@@ -160,8 +190,10 @@ final class Targets implements Closeable {
       if (!options.passwordStdin) {
         throw new UserException("--username needs --password-stdin (nota never takes a password as an argument)");
       }
-      String secret = new String(context.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
-      credentials = new StaticCredentials(options.username, secret);
+      if (stdinSecret == null) {
+        stdinSecret = new String(context.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+      credentials = new StaticCredentials(options.username, stdinSecret);
     } else {
       credentials = DockerConfigCredentials.of(context.config().dockerConfig(context.env()),
           CredentialHelpers.onPath(context.env().get("PATH")));
@@ -187,11 +219,17 @@ final class Targets implements Closeable {
 
   @Override
   public void close() throws IOException {
-    if (target != null) {
-      target.close();
+    IOException failed = null;
+    for (Target t : opened) {
+      try {
+        t.close();
+      } catch (IOException e) {
+        failed = failed == null ? e : failed;
+      }
     }
-    if (client != null) {
-      client.close();
+    clients.values().forEach(RegistryClient::close);
+    if (failed != null) {
+      throw failed;
     }
   }
 }
