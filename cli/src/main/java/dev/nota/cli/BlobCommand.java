@@ -126,7 +126,8 @@ final class BlobCommand implements Runnable {
       PolicyStatement policy = PolicyStatement.of(BlobTrustPolicyDocument.load(config.root()).policy(policyName));
       EnvelopeVerifier verifier = new EnvelopeVerifier(new X509TrustStore(config.trustStoreRoot()),
           context.clock(), RevocationChecker.OFFLINE,
-          new Rfc3161TimestampVerifier(RevocationChecker.OFFLINE, context.clock()));
+          new Rfc3161TimestampVerifier(RevocationChecker.OFFLINE, context.clock()))
+          .withPlugins(Plugins.host(context, null), Map.of());
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       if (policy.signatureVerification().level() == dev.nota.policy.VerificationLevel.SKIP) {

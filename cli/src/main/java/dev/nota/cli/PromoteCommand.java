@@ -190,12 +190,13 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
     }
   }
 
-  private EnvelopeVerifier envelopeVerifier() {
+  private EnvelopeVerifier envelopeVerifier() throws UserException {
     OnlineRevocationChecker revocation = new OnlineRevocationChecker(RevocationOptions.defaults()
         .withCacheDir(VerifyCommand.revocationCacheDir(context))
         .withClock(context.clock()));
     return new EnvelopeVerifier(new X509TrustStore(context.config().trustStoreRoot()), context.clock(),
-        revocation, new Rfc3161TimestampVerifier(revocation, context.clock()));
+        revocation, new Rfc3161TimestampVerifier(revocation, context.clock()))
+        .withPlugins(Plugins.host(context, null), Map.of());
   }
 
   private static String reason(VerificationOutcome outcome) {
