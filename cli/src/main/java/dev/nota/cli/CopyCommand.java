@@ -167,16 +167,19 @@ final class CopyCommand implements Callable<Integer>, Nota.Debuggable {
   }
 
   /**
-   * Copy progress on stderr: one line per manifest copied; on a terminal also a line redrawn in place with the
-   * bytes sent and the rate, at most five times a second.
+   * Copy progress on stderr: one line per manifest copied; on a terminal also a status line redrawn in place, at
+   * most five times a second: bytes sent of those expected (the sizes in the descriptors of the blobs still to send),
+   * the average rate so far, and the time left at that rate.
    */
   static final class Progress implements Copier.Progress {
+    private static final double MIB = 1048576.0;
     private final PrintWriter err;
     private final boolean lines;
     private final boolean bar;
     private final java.time.Clock clock;
     private final long start;
     private long bytes;
+    private long expected;
     private long drawn;
 
     Progress(PrintWriter err, boolean lines, boolean bar, java.time.Clock clock) {
@@ -188,15 +191,49 @@ final class CopyCommand implements Callable<Integer>, Nota.Debuggable {
     }
 
     @Override
+    public synchronized void expect(Descriptor blob) {
+      expected += blob.size();
+    }
+
+    @Override
+    public synchronized void blob(Descriptor blob, Copier.BlobOutcome outcome) {
+      if (outcome != Copier.BlobOutcome.COPIED) {
+        expected -= blob.size(); // nothing of it is sent
+      }
+    }
+
+    @Override
     public synchronized void bytes(long n) {
       bytes += n;
       long now = clock.millis();
       if (bar && now - drawn >= 200) {
         drawn = now;
-        double seconds = Math.max(0.001, (now - start) / 1000.0);
-        err.printf("\r%,.1f MiB sent, %,.1f MiB/s   ", bytes / 1048576.0, bytes / 1048576.0 / seconds);
+        err.print("\r" + status(bytes, expected, now - start) + "   ");
         err.flush();
       }
+    }
+
+    /** {@code "412.0 / 1,024.0 MiB, 114.2 MiB/s, ETA 0:05"}: {@code done} of {@code total} bytes after a time. */
+    static String status(long done, long total, long elapsedMillis) {
+      double rate = elapsedMillis <= 0 ? 0 : done * 1000.0 / elapsedMillis;
+      return String.format(java.util.Locale.ROOT, "%,.1f / %,.1f MiB, %,.1f MiB/s, ETA %s", done / MIB,
+          Math.max(done, total) / MIB, rate / MIB, eta(Math.max(0, total - done), rate));
+    }
+
+    /** The time {@code remaining} bytes take at {@code bytesPerSecond}: {@code m:ss} or {@code h:mm:ss}. */
+    static String eta(long remaining, double bytesPerSecond) {
+      if (remaining == 0) {
+        return "0:00";
+      }
+      if (!(bytesPerSecond > 0)) {
+        return "--:--";
+      }
+      long s = (long) Math.ceil(remaining / bytesPerSecond);
+      if (s >= 100 * 3600) {
+        return "--:--"; // a rate that low says nothing useful yet
+      }
+      return s >= 3600 ? String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+          : String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     @Override

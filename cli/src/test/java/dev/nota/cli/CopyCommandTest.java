@@ -245,22 +245,49 @@ class CopyCommandTest {
   }
 
   @Test
-  void onATerminalProgressIsRedrawnInPlaceElseOnlyOneLinePerManifest() throws Exception {
+  void onATerminalProgressShowsBytesOfTotalRateAndEtaElseOnlyOneLinePerManifest() throws Exception {
     Descriptor manifest = Descriptor.of(MediaTypes.OCI_MANIFEST, "{}".getBytes());
+    Descriptor layer = Descriptor.of(MediaTypes.OCI_LAYER, new byte[8 * 1048576]);
+    Descriptor present = Descriptor.of(MediaTypes.OCI_LAYER, new byte[5 * 1048576]);
     for (boolean terminal : new boolean[] {true, false}) {
       java.io.StringWriter text = new java.io.StringWriter();
       SteppingClock clock = new SteppingClock();
       CopyCommand.Progress p = new CopyCommand.Progress(new java.io.PrintWriter(text), true, terminal, clock);
+      p.expect(layer);
+      p.expect(present);
+      p.blob(present, dev.nota.oci.copy.Copier.BlobOutcome.EXISTS); // its bytes leave the total
       clock.millis += 1000;
       p.bytes(3 * 1048576);
       clock.millis += 1000;
       p.bytes(1048576);
       p.manifest(manifest, false);
+      p.manifest(manifest, true);
       String out = text.toString();
-      assertTrue(out.contains("Copied " + manifest.digest()), out);
-      assertEquals(terminal, out.contains("\r3.0 MiB sent, 3.0 MiB/s"), out);
-      assertEquals(terminal, out.contains("\r4.0 MiB sent, 2.0 MiB/s"), out);
+      assertEquals(terminal, out.contains("\r3.0 / 8.0 MiB, 3.0 MiB/s, ETA 0:02"), out);
+      assertEquals(terminal, out.contains("\r4.0 / 8.0 MiB, 2.0 MiB/s, ETA 0:02"), out);
+      if (!terminal) {
+        assertEquals(List.of("Copied " + manifest.digest(), "Copied referrer " + manifest.digest()),
+            out.lines().toList(), "one line per manifest and nothing else when no terminal watches");
+      }
     }
+  }
+
+  @Test
+  void progressStatusAndEtaAreComputedFromTheExpectedBytes() {
+    long mib = 1048576;
+    assertEquals("0.0 / 1,024.0 MiB, 0.0 MiB/s, ETA --:--", CopyCommand.Progress.status(0, 1024 * mib, 0));
+    assertEquals("512.0 / 1,024.0 MiB, 128.0 MiB/s, ETA 0:04",
+        CopyCommand.Progress.status(512 * mib, 1024 * mib, 4000));
+    assertEquals("1,024.0 / 1,024.0 MiB, 100.0 MiB/s, ETA 0:00",
+        CopyCommand.Progress.status(1024 * mib, 1024 * mib, 10240));
+    assertEquals("2.0 / 2.0 MiB, 2.0 MiB/s, ETA 0:00", CopyCommand.Progress.status(2 * mib, mib, 1000),
+        "more sent than expected (a total still growing) never shows a negative time");
+    assertEquals("0:01", CopyCommand.Progress.eta(1, 1000.0), "a part of a second rounds up");
+    assertEquals("1:40", CopyCommand.Progress.eta(100 * mib, mib));
+    assertEquals("1:00:00", CopyCommand.Progress.eta(3600 * mib, mib));
+    assertEquals("27:46:40", CopyCommand.Progress.eta(100_000 * mib, mib));
+    assertEquals("--:--", CopyCommand.Progress.eta(mib, 0.0));
+    assertEquals("--:--", CopyCommand.Progress.eta(1000 * mib, 1.0), "over 100 hours says nothing useful");
   }
 
   private static void assertOneLine(Cli.Result r, int code, String text) {

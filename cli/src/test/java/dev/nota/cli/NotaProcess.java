@@ -32,6 +32,24 @@ public final class NotaProcess {
     env.putAll(extraEnv);
   }
 
+  /**
+   * Starts {@code nota args} without waiting, standard input empty, output to {@code out} and {@code err}: for a
+   * test that kills it half-way. The caller must end it ({@link Process#destroyForcibly} is a SIGKILL).
+   */
+  public Process start(Path out, Path err, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), Nota.class.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(cmd).directory(home.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    b.environment().clear();
+    b.environment().putAll(env);
+    return b.start();
+  }
+
   /** Runs {@code nota args} with {@code stdin} on standard input. */
   public CliAccess.Result run(String stdin, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

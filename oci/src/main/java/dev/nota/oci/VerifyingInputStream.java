@@ -14,6 +14,10 @@ import java.util.Objects;
  *
  * <p>Only a stream read to its end has been verified: a caller that stops early must not trust what it read.
  * {@link #skip} reads and hashes what it skips; mark and reset are not supported.
+ *
+ * <p>A consumer that would hash the bytes only to compare them with the same descriptor (an upload, a layout write)
+ * asks {@link #verifies} first and, when it answers true, relies on this stream instead: each byte is hashed once on
+ * its way from source to destination, provided the consumer reads to the end before it commits anything.
  */
 public final class VerifyingInputStream extends FilterInputStream {
   private static final int SKIP_BUFFER = 8192;
@@ -38,6 +42,32 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
     this.expectedSize = expectedSize;
     this.digester = expected.algorithm().newMessageDigest();
+  }
+
+  /**
+   * A filter stream that passes every byte and every exception of {@link #inner()} through unchanged (a progress
+   * counter, say), so that {@link #verifies} may look through it.
+   */
+  public interface Transparent {
+    InputStream inner();
+  }
+
+  /**
+   * Whether {@code in}, read from here to its end, fails unless its bytes have exactly {@code blob}'s digest and
+   * size: it is (through {@link Transparent} filters) a verifying stream for that blob of which nothing was read yet.
+   */
+  public static boolean verifies(InputStream in, Descriptor blob) {
+    InputStream s = in;
+    for (int depth = 0; s instanceof Transparent t && depth < 8; depth++) {
+      s = t.inner();
+    }
+    return s instanceof VerifyingInputStream v && v.count == 0 && v.failure == null
+        && v.expected.equals(blob.digest()) && v.expectedSize == blob.size();
+  }
+
+  /** {@code in} itself when it {@link #verifies} {@code blob}, else {@code in} wrapped to verify it. */
+  public static InputStream verifying(InputStream in, Descriptor blob) {
+    return verifies(in, blob) ? in : new VerifyingInputStream(in, blob.digest(), blob.size());
   }
 
   /** How many bytes have passed through so far. */

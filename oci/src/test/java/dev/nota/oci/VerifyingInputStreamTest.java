@@ -34,6 +34,40 @@ class VerifyingInputStreamTest {
     assertEquals("sha256:6de5fe1f75e4b1094c98086f403d5fd8117776ebe5aad1609281403d13dea070", DIGEST.toString());
   }
 
+  /** A pass-through filter, as a progress counter is. */
+  private static final class Passing extends java.io.FilterInputStream implements VerifyingInputStream.Transparent {
+    Passing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public InputStream inner() {
+      return in;
+    }
+  }
+
+  @Test
+  void aFreshStreamForTheSameBlobVerifiesItSoAConsumerNeedNotHashAgain() throws IOException {
+    Descriptor blob = Descriptor.of(MediaTypes.OCI_LAYER, CONTENT);
+    VerifyingInputStream fresh = over(CONTENT, DIGEST, CONTENT.length);
+    assertTrue(VerifyingInputStream.verifies(fresh, blob));
+    assertTrue(VerifyingInputStream.verifies(new Passing(new Passing(fresh)), blob), "seen through filters");
+    assertSame(fresh, VerifyingInputStream.verifying(fresh, blob));
+
+    assertFalse(VerifyingInputStream.verifies(new ByteArrayInputStream(CONTENT), blob), "a plain stream");
+    assertFalse(VerifyingInputStream.verifies(new java.io.BufferedInputStream(fresh), blob),
+        "a filter that is not known to pass bytes through unchanged");
+    assertFalse(VerifyingInputStream.verifies(over(CONTENT, DIGEST, CONTENT.length + 1), blob), "another size");
+    assertFalse(VerifyingInputStream.verifies(over(CONTENT, Digest.sha256(new byte[1]), CONTENT.length), blob),
+        "another digest");
+    VerifyingInputStream started = over(CONTENT, DIGEST, CONTENT.length);
+    started.read();
+    assertFalse(VerifyingInputStream.verifies(started, blob), "bytes already taken are not the consumer's");
+
+    InputStream wrapped = VerifyingInputStream.verifying(new ByteArrayInputStream("other".getBytes(UTF_8)), blob);
+    assertThrows(ContentMismatchException.class, wrapped::readAllBytes, "anything else is wrapped and checked");
+  }
+
   @Test
   void verifiesWhenReadOneByteAtATime() throws IOException {
     try (VerifyingInputStream in = over(CONTENT, DIGEST, CONTENT.length)) {

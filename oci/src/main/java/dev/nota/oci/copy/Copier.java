@@ -13,6 +13,7 @@ import dev.nota.oci.NotFoundException;
 import dev.nota.oci.OciException;
 import dev.nota.oci.OciJson;
 import dev.nota.oci.Target;
+import dev.nota.oci.VerifyingInputStream;
 import dev.nota.oci.registry.RegistryTarget;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -109,6 +110,13 @@ public final class Copier {
   /** Events of a copy, for progress output; called from several threads. */
   public interface Progress {
     Progress NONE = new Progress() {};
+
+    /**
+     * {@code blob} is to be copied: its {@code size} joins the bytes expected, which makes an estimate of the time
+     * left possible. Called once per blob, before its transfer starts; a blob whose {@link #blob} outcome is then not
+     * {@link BlobOutcome#COPIED} sends none of those bytes.
+     */
+    default void expect(Descriptor blob) {}
 
     /** {@code n} more bytes of blob content were sent. */
     default void bytes(long n) {}
@@ -265,6 +273,7 @@ public final class Copier {
       if (!blobsDone.add(blob.digest())) {
         continue;
       }
+      options.progress().expect(blob);
       running.put(blob.digest(), pool.submit(() -> {
         copyBlob(blob);
         return null;
@@ -324,10 +333,15 @@ public final class Copier {
     return t != null && (t.contains(".nondistributable.") || t.contains(".foreign."));
   }
 
-  /** Counts bytes read, reporting them as progress. */
-  private final class Counting extends FilterInputStream {
+  /** Counts bytes read, reporting them as progress; transparent, so the upload can rely on the source's check. */
+  private final class Counting extends FilterInputStream implements VerifyingInputStream.Transparent {
     Counting(InputStream in) {
       super(in);
+    }
+
+    @Override
+    public InputStream inner() {
+      return in;
     }
 
     @Override

@@ -66,7 +66,7 @@ final class LayoutWriter {
       Files.createDirectories(target.getParent());
       tmp = newTempFile(target.getParent());
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          InputStream in = new VerifyingInputStream(content, blob.digest(), blob.size())) {
+          InputStream in = VerifyingInputStream.verifying(content, blob)) {
         OutputStream out = Channels.newOutputStream(ch);
         in.transferTo(out);
         out.flush();

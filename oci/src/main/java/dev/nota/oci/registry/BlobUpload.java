@@ -4,6 +4,7 @@ import dev.nota.oci.Descriptor;
 import dev.nota.oci.Digest;
 import dev.nota.oci.InvalidContentException;
 import dev.nota.oci.OciException;
+import dev.nota.oci.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -68,7 +69,6 @@ final class BlobUpload {
   private void pushOnce(Descriptor blob, BlobSource source) throws OciException {
     String what = "pushing blob " + blob.digest() + " to " + repo.name();
     HttpUrl location = start(what);
-    MessageDigest md = blob.digest().algorithm().newMessageDigest();
     InputStream in;
     try {
       in = source.open();
@@ -76,6 +76,10 @@ final class BlobUpload {
       cancel(location);
       throw new OciException(what + ": cannot read the blob: " + e.getMessage(), e);
     }
+    // A stream that verifies itself (a blob fetched from a source, being copied) is not hashed a second time: it
+    // fails at its end, which StreamBody reads before the last bytes go out.
+    MessageDigest md = VerifyingInputStream.verifies(in, blob) ? null
+        : blob.digest().algorithm().newMessageDigest();
     try (in) {
       if (blob.size() > MONOLITHIC_MAX) {
         location = patchChunks(what, blob, in, md, location);
@@ -115,6 +119,9 @@ final class BlobUpload {
   }
 
   private void checkDigest(String what, Descriptor blob, MessageDigest md, HttpUrl location) throws OciException {
+    if (md == null) {
+      return; // the source stream checked itself at its end
+    }
     Digest got = Digest.of(blob.digest().algorithm(), md);
     if (!got.equals(blob.digest())) {
       cancel(location);

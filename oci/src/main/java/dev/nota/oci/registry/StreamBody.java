@@ -8,8 +8,10 @@ import okhttp3.RequestBody;
 import okio.BufferedSink;
 
 /**
- * A request body of exactly {@code length} bytes taken from a stream, hashed on the way out. It fails (aborting the
- * request, so that nothing is committed) when the stream ends early or, for the last part of a blob, has more bytes.
+ * A request body of exactly {@code length} bytes taken from a stream, hashed on the way out (unless the digest is
+ * null: the stream verifies itself). It fails (aborting the request, so that nothing is committed) when the stream
+ * ends early or, for the last part of a blob, has more bytes or fails its own check at its end: the end is read
+ * before the last bytes go out.
  */
 final class StreamBody extends RequestBody {
   static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
@@ -78,7 +80,9 @@ final class StreamBody extends RequestBody {
       }
       remaining -= n;
       written += n;
-      digest.update(buf, 0, n);
+      if (digest != null) {
+        digest.update(buf, 0, n);
+      }
       if (remaining == 0 && last && readOne() >= 0) {
         // checked before the final bytes go out, so the registry never sees a complete body
         throw new SourceException("the blob source has more bytes than the descriptor's size", null);

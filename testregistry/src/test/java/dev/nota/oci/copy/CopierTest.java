@@ -279,6 +279,37 @@ class CopierTest {
   }
 
   @Test
+  void aCorruptedSourceBlobIsCaughtByTheOneDigestCheckAndNeverCommitted() throws Exception {
+    // The upload relies on the source stream's digest check instead of hashing again; that check must still stop a
+    // wrong blob before the registry sees its last byte, in one PUT (small blob) and in PATCH chunks (over 16 MiB).
+    Target src = repo(withApi, "vendor/app");
+    byte[] big = new byte[17 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(big);
+    Descriptor config = blob(src, MediaTypes.OCI_CONFIG, "{\"architecture\":\"amd64\",\"os\":\"linux\"}");
+    Descriptor small = blob(src, MediaTypes.OCI_LAYER, "a small layer");
+    Descriptor large = Descriptor.of(MediaTypes.OCI_LAYER, big);
+    src.pushBlob(large, new ByteArrayInputStream(big));
+    Descriptor image = src.pushManifest(MediaTypes.OCI_MANIFEST,
+        OciJson.write(Manifest.of(null, config, List.of(small, large), null, null)), "v1");
+    Target dst = repo(withoutApi, "mirror/app");
+    for (Descriptor bad : List.of(small, large)) {
+      withApi.faults().clear();
+      withApi.faults().corruptBlob(bad.digest());
+      OciException e = assertThrows(OciException.class,
+          () -> Copier.copy(src, image, dst, "v1", Copier.Options.defaults().withConcurrency(1)));
+      assertTrue(e.getMessage().contains(bad.digest().toString()), e::getMessage);
+      assertFalse(dst.blobExists(bad), "a corrupted blob is never committed");
+      assertThrows(NotFoundException.class, () -> dst.resolve("v1"));
+    }
+    withApi.faults().clear();
+    Copier.copy(src, image, dst, "v1", Copier.Options.defaults());
+    assertEquals(image.digest(), dst.resolve("v1").digest());
+    try (InputStream in = dst.fetchBlob(large)) {
+      assertEquals(big.length, in.transferTo(java.io.OutputStream.nullOutputStream()));
+    }
+  }
+
+  @Test
   void mountsBlobsFromAnotherRepositoryOfTheSameRegistry() throws Exception {
     Target src = repo(withApi, "vendor/app");
     Descriptor image = image(src, "v1", "app");
