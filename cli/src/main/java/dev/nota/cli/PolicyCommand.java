@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nota.oci.Reference;
 import dev.nota.policy.NotaTrustPolicyDocument;
+import dev.nota.policy.NotaryV1Source;
 import dev.nota.policy.OciTrustPolicy;
 import dev.nota.policy.OciTrustPolicyDocument;
 import dev.nota.policy.ReferrerRequirement;
@@ -145,10 +146,19 @@ final class PolicyCommand implements Runnable {
         }
         m.put("requirement", requirement);
         List<Object> statements = new ArrayList<>();
+        List<Object> v1 = new ArrayList<>();
         for (String name : names(match.get().requirement().rule(), match.get().requirement().referrers())) {
-          statements.add(statement(nota.get().statement(name)));
+          Optional<NotaryV1Source> source = nota.get().notaryV1(name);
+          if (source.isPresent()) {
+            v1.add(notaryV1(source.get()));
+          } else {
+            statements.add(statement(nota.get().statement(name)));
+          }
         }
         m.put("statements", statements);
+        if (!v1.isEmpty()) {
+          m.put("notaryV1", v1);
+        }
         return m;
       }
       OciTrustPolicyDocument notation = OciTrustPolicyDocument.load(root);
@@ -195,6 +205,19 @@ final class PolicyCommand implements Runnable {
       return out;
     }
 
+    private static Map<String, Object> notaryV1(NotaryV1Source s) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", s.name());
+      m.put(s.server() != null ? "server" : "trustDir", String.valueOf(s.server() != null ? s.server()
+          : s.trustDir()));
+      m.put("gun", s.gun() != null ? s.gun() : "(from the artifact's repository)");
+      m.put("roles", s.roles());
+      if (s.rootCert() != null) {
+        m.put("rootCert", s.rootCert().toString());
+      }
+      return m;
+    }
+
     private static Map<String, Object> statement(OciTrustPolicy s) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", s.name());
@@ -221,6 +244,12 @@ final class PolicyCommand implements Runnable {
         Map<String, Object> s = (Map<String, Object>) o;
         out.println("  " + s.get("name") + ": level " + s.get("level") + ", trust stores " + s.get("trustStores")
             + ", trusted identities " + s.get("trustedIdentities"));
+      }
+      for (Object o : (List<Object>) rules.getOrDefault("notaryV1", List.of())) {
+        Map<String, Object> s = (Map<String, Object>) o;
+        out.println("  " + s.get("name") + ": Notary v1 signature, " + (s.containsKey("server") ? "server "
+            + s.get("server") : "trust directory " + s.get("trustDir")) + ", gun " + s.get("gun") + ", roles "
+            + s.get("roles"));
       }
     }
 

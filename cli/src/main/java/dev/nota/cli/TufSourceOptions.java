@@ -145,6 +145,11 @@ final class TufSourceOptions {
       }
       return new StaticCredentials(username, secret);
     }
+    return dockerCredentials(context, gun);
+  }
+
+  /** What docker keeps for the GUN's registry (docker uses them for its notary server), else for the server. */
+  static CredentialStore dockerCredentials(Context context, String gun) {
     CredentialStore docker = DockerConfigCredentials.of(context.config().dockerConfig(context.env()),
         CredentialHelpers.onPath(context.env().get("PATH")));
     String registry = gun.indexOf('/') < 0 ? gun : gun.substring(0, gun.indexOf('/'));

@@ -3,6 +3,7 @@ package dev.nota.cli;
 import dev.nota.core.envelope.Payload;
 import dev.nota.core.verify.CheckResult;
 import dev.nota.core.verify.EnvelopeVerifier;
+import dev.nota.core.verify.NotaryV1Verifier;
 import dev.nota.core.verify.PolicyStatement;
 import dev.nota.core.verify.RequirementOutcome;
 import dev.nota.core.verify.RequirementVerifier;
@@ -13,6 +14,8 @@ import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
 import dev.nota.core.verify.VerificationOutcome;
 import dev.nota.core.verify.Verifier;
 import dev.nota.oci.Descriptor;
+import dev.nota.oci.Reference;
+import dev.nota.oci.layout.LayoutReference;
 import dev.nota.policy.NotaTrustPolicyDocument;
 import dev.nota.policy.OciTrustPolicyDocument;
 import dev.nota.policy.ReferrerRequirement;
@@ -95,6 +98,7 @@ final class VerifyCommand extends BulkArtifactCommand {
   private OciTrustPolicyDocument policies;
   private EnvelopeVerifier checks;
   private Verifier verifier;
+  private NotaryV1Verifier notaryV1;
   private Map<String, String> required;
   private int max;
   private List<String> types;
@@ -134,6 +138,7 @@ final class VerifyCommand extends BulkArtifactCommand {
         .withPlugins(Plugins.host(context, target.debug ? err : null),
             KeyValues.parse("--plugin-config", pluginConfig));
     verifier = new Verifier(checks, 4);
+    notaryV1 = new NotaryV1Verifier(new NotaryV1Sources(context, verifyClock));
     try (Targets targets = new Targets(context, target)) {
       if (bulk()) {
         targets.debugTo(err);
@@ -182,7 +187,10 @@ final class VerifyCommand extends BulkArtifactCommand {
     Optional<NotaTrustPolicyDocument.Match> match = requirements.isEmpty() ? Optional.empty()
         : requirements.get().requirementFor(policyScope);
     if (match.isPresent()) {
+      String tag = !opened.byTag() ? null
+          : target.ociLayout ? LayoutReference.parse(ref).reference() : Reference.parse(ref).tag();
       RequirementOutcome met = new RequirementVerifier(checks, 4, max)
+          .withNotaryV1(notaryV1, target.ociLayout ? null : opened.scope(), tag)
           .verify(opened.target(), opened.artifact(), match.get(), requirements.get(), required);
       return new Verified(opened.display(), null, met, referrers(opened, match, null));
     }
@@ -227,7 +235,8 @@ final class VerifyCommand extends BulkArtifactCommand {
           Requirement rule = m.requirement().referrers().stream().filter(r -> r.artifactType().equals(type))
               .findFirst().map(r -> new Requirement(List.of(m.scope()), r.rule(), r.referrers()))
               .orElse(new Requirement(List.of(m.scope()), m.requirement().rule(), List.<ReferrerRequirement>of()));
-          RequirementOutcome o = new RequirementVerifier(checks, 4, max).verify(opened.target(), d,
+          RequirementOutcome o = new RequirementVerifier(checks, 4, max)
+              .withNotaryV1(notaryV1, target.ociLayout ? null : opened.scope(), null).verify(opened.target(), d,
               new NotaTrustPolicyDocument.Match(rule, m.scope()), requirements.get(), Map.of());
           out.add(new ReferrerCheck(type, display, null, o, null));
         } else {
@@ -449,6 +458,7 @@ final class VerifyCommand extends BulkArtifactCommand {
         case STATEMENT -> "statement";
         case AT_LEAST -> "atLeast";
         case REFERRER -> "referrer";
+        case NOTARY_V1 -> "notaryV1";
       });
       m.put(c.kind() == RequirementOutcome.Kind.REFERRER ? "artifactType" : "name", c.name());
       m.put("satisfied", c.satisfied());
@@ -458,6 +468,14 @@ final class VerifyCommand extends BulkArtifactCommand {
       }
       if (c.referrer() != null) {
         m.put("referrer", c.referrer().digest().toString());
+      }
+      if (c.notaryV1() != null) {
+        Map<String, Object> v1 = new LinkedHashMap<>();
+        v1.put("gun", c.notaryV1().gun());
+        v1.put("tag", c.notaryV1().tag());
+        v1.put("role", c.notaryV1().role());
+        v1.put("signers", c.notaryV1().signerKeyIds());
+        m.put("notaryV1", v1);
       }
       if (c.detail() != null) {
         m.put(c.satisfied() ? "note" : "missing", c.detail());

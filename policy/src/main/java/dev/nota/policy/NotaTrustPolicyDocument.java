@@ -23,16 +23,18 @@ import java.util.Set;
  * <p>Statements use notation's schema and checks, except that their {@code registryScopes} may overlap, may use
  * the {@code /*} namespace form, and may be left out: requirements pick statements by name, so a statement's scopes
  * only document where it is meant to be used. Requirements' scopes are exclusive (one requirement per scope) and the
- * most specific one applies, see {@link #requirementFor}.
+ * most specific one applies, see {@link #requirementFor}. Requirements may also name {@code notaryV1} trust sources
+ * ({@link NotaryV1Source}) wherever they name statements, so a migration can accept a v1 signature.
  */
-public record NotaTrustPolicyDocument(
-    String version, List<OciTrustPolicy> trustPolicies, List<Requirement> requirements) {
+public record NotaTrustPolicyDocument(String version, List<OciTrustPolicy> trustPolicies,
+    List<Requirement> requirements, List<NotaryV1Source> notaryV1) {
   /** The file, in the configuration directory beside notation's {@code trustpolicy.json}. */
   public static final String FILE_NAME = "trustpolicy.nota.json";
   /** How deeply {@code referrers} may nest (a scan of an SBOM of an image is 2). */
   public static final int MAX_REFERRER_DEPTH = 4;
 
-  private static final Set<String> TOP_LEVEL = Set.of("version", "trustpolicies", "requirements");
+  private static final Set<String> TOP_LEVEL = Set.of("version", "trustpolicies", "requirements",
+      "notaryv1");
 
   /** The requirement that applies to an artifact, and the scope of it that matched. */
   public record Match(Requirement requirement, String scope) {}
@@ -41,6 +43,13 @@ public record NotaTrustPolicyDocument(
     Objects.requireNonNull(version, "version");
     trustPolicies = List.copyOf(trustPolicies);
     requirements = List.copyOf(requirements);
+    notaryV1 = List.copyOf(notaryV1);
+  }
+
+  /** A document without Notary v1 trust sources. */
+  public NotaTrustPolicyDocument(String version, List<OciTrustPolicy> trustPolicies,
+      List<Requirement> requirements) {
+    this(version, trustPolicies, requirements, List.of());
   }
 
   /**
@@ -70,8 +79,8 @@ public record NotaTrustPolicyDocument(
     for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!TOP_LEVEL.contains(field.toLowerCase(java.util.Locale.ROOT))) {
-        throw new PolicyException(field + ": unknown field, expected \"version\", \"trustPolicies\" and"
-            + " \"requirements\"");
+        throw new PolicyException(field + ": unknown field, expected \"version\", \"trustPolicies\","
+            + " \"requirements\" and \"notaryV1\"");
       }
     }
     if (!raw.version.equals("1.0")) {
@@ -109,6 +118,7 @@ public record NotaTrustPolicyDocument(
           core.trustedIdentities()));
     }
     JsonNode requirements = null;
+    JsonNode v1 = null;
     for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (field.equalsIgnoreCase("requirements")) {
@@ -116,10 +126,18 @@ public record NotaTrustPolicyDocument(
           throw new PolicyException(field + ": unknown field, did you mean \"requirements\"?");
         }
         requirements = tree.get(field);
+      } else if (field.equalsIgnoreCase("notaryV1")) {
+        if (!field.equals("notaryV1")) {
+          throw new PolicyException(field + ": unknown field, did you mean \"notaryV1\"?");
+        }
+        v1 = tree.get(field);
       }
     }
-    return new NotaTrustPolicyDocument(raw.version, statements, new RequirementRules(names).requirements(
-        requirements));
+    List<NotaryV1Source> sources = NotaryV1Source.parseAll(v1, names);
+    Set<String> v1Names = new LinkedHashSet<>();
+    sources.forEach(s -> v1Names.add(s.name()));
+    return new NotaTrustPolicyDocument(raw.version, statements, new RequirementRules(names, v1Names).requirements(
+        requirements), sources);
   }
 
   /**
@@ -161,6 +179,11 @@ public record NotaTrustPolicyDocument(
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** The Notary v1 trust source called {@code name}, if there is one (else {@code name} is a statement). */
+  public Optional<NotaryV1Source> notaryV1(String name) {
+    return notaryV1.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   /**

@@ -25,9 +25,16 @@ final class RequirementRules {
       "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
 
   private final Set<String> statements;
+  private final Set<String> notaryV1;
 
   RequirementRules(Set<String> statements) {
+    this(statements, Set.of());
+  }
+
+  /** {@code notaryV1}: the names of Notary v1 trust sources, which rules may name like statements. */
+  RequirementRules(Set<String> statements, Set<String> notaryV1) {
     this.statements = statements;
+    this.notaryV1 = notaryV1;
   }
 
   List<Requirement> requirements(JsonNode node) throws PolicyException {
@@ -128,9 +135,11 @@ final class RequirementRules {
     }
     Set<String> seen = new HashSet<>();
     for (String name : names) {
-      if (!statements.contains(name)) {
+      if (!statements.contains(name) && !notaryV1.contains(name)) {
         throw new PolicyException(path + ": unknown trust policy statement " + GoText.quote(name)
-            + ", trustPolicies has " + GoText.quoteList(statements.stream().sorted().toList()));
+            + ", trustPolicies has " + GoText.quoteList(statements.stream().sorted().toList())
+            + (notaryV1.isEmpty() ? "" : " and notaryV1 has " + GoText.quoteList(notaryV1.stream().sorted()
+                .toList())));
       }
       if (!seen.add(name)) {
         throw new PolicyException(path + ": statement " + GoText.quote(name) + " is named twice");

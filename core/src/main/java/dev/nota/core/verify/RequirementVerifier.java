@@ -7,6 +7,7 @@ import dev.nota.oci.MediaTypes;
 import dev.nota.oci.OciException;
 import dev.nota.oci.Target;
 import dev.nota.policy.NotaTrustPolicyDocument;
+import dev.nota.policy.NotaryV1Source;
 import dev.nota.policy.PolicyException;
 import dev.nota.policy.ReferrerRequirement;
 import dev.nota.policy.SignatureRule;
@@ -36,12 +37,16 @@ import java.util.stream.Collectors;
  * <p>The checks are {@link EnvelopeVerifier}'s, so a statement passes exactly when {@link Verifier} would pass it.
  * Within one call each trust store is read once and each signature envelope downloaded once (in parallel), however
  * many statements evaluate it; signatures whose thumbprint annotation names no certificate of any statement that
- * enforces authenticity are not downloaded at all.
+ * enforces authenticity are not downloaded at all. Notary v1 trust sources named like statements are checked by the
+ * {@link NotaryV1Verifier} given to {@link #withNotaryV1}, and are unmet without one.
  */
 public final class RequirementVerifier {
   private final EnvelopeVerifier envelopes;
   private final int parallelism;
   private final int maxSignatures;
+  private final NotaryV1Verifier notaryV1;
+  private final String repository;
+  private final String tag;
 
   /**
    * @param envelopes the checks, trust store, clock and revocation checker to use
@@ -49,9 +54,27 @@ public final class RequirementVerifier {
    * @param maxSignatures how many signatures (and referrers of one type) to consider per artifact
    */
   public RequirementVerifier(EnvelopeVerifier envelopes, int parallelism, int maxSignatures) {
+    this(envelopes, parallelism, maxSignatures, null, null, null);
+  }
+
+  private RequirementVerifier(EnvelopeVerifier envelopes, int parallelism, int maxSignatures,
+      NotaryV1Verifier notaryV1, String repository, String tag) {
     this.envelopes = envelopes;
     this.parallelism = Math.max(1, parallelism);
     this.maxSignatures = Math.max(1, maxSignatures);
+    this.notaryV1 = notaryV1;
+    this.repository = repository;
+    this.tag = tag;
+  }
+
+  /**
+   * This verifier, checking the Notary v1 trust sources a requirement names with {@code v1} (without it they are
+   * unmet). {@code repository} ({@code registry/repository}, null for an OCI layout) gives the GUN of sources that
+   * name none; {@code tag} (null when the artifact was named by digest) is the tag whose v1 pin must be the
+   * artifact. Referrers are always matched by digest.
+   */
+  public RequirementVerifier withNotaryV1(NotaryV1Verifier v1, String repository, String tag) {
+    return new RequirementVerifier(envelopes, parallelism, maxSignatures, v1, repository, tag);
   }
 
   /**
@@ -83,7 +106,7 @@ public final class RequirementVerifier {
     try {
       Run run = new Run(target, policy, new SignatureEnvelopes(target, pool));
       List<RequirementOutcome.Check> checks = run.evaluate(artifact, match.requirement().rule(),
-          match.requirement().referrers(), userMetadata);
+          match.requirement().referrers(), userMetadata, tag);
       return new RequirementOutcome(artifact, match.scope(), checks);
     } finally {
       pool.shutdownNow();
@@ -107,10 +130,11 @@ public final class RequirementVerifier {
     }
 
     List<RequirementOutcome.Check> evaluate(Descriptor artifact, SignatureRule rule,
-        List<ReferrerRequirement> referrers, Map<String, String> userMetadata) throws OciException {
+        List<ReferrerRequirement> referrers, Map<String, String> userMetadata, String artifactTag)
+        throws OciException {
       List<Descriptor> signatures = capped(target.referrers(artifact, MediaTypes.NOTARY_SIGNATURE));
-      List<PolicyStatement> statements =
-          rule.statements().stream().map(n -> PolicyStatement.of(policy.statement(n))).toList();
+      List<PolicyStatement> statements = rule.statements().stream().filter(n -> policy.notaryV1(n).isEmpty())
+          .map(n -> PolicyStatement.of(policy.statement(n))).toList();
       for (Descriptor signature : signatures) {
         if (statements.stream().anyMatch(s -> verifies(s) && mayTrust(s, signature))) {
           downloads.start(signature, artifact);
@@ -119,6 +143,15 @@ public final class RequirementVerifier {
       Map<String, RequirementOutcome.Check> byName = new LinkedHashMap<>();
       for (PolicyStatement s : statements) {
         byName.put(s.name(), statement(s, artifact, signatures, userMetadata));
+      }
+      for (String name : rule.statements()) {
+        Optional<NotaryV1Source> v1 = policy.notaryV1(name);
+        if (v1.isPresent()) {
+          byName.put(name, notaryV1 == null
+              ? new RequirementOutcome.Check(RequirementOutcome.Kind.NOTARY_V1, name, false, null, null, null,
+                  "this command does not check Notary v1 trust sources", List.of())
+              : notaryV1.check(v1.get(), artifact, repository, artifactTag));
+        }
       }
       List<RequirementOutcome.Check> out = new ArrayList<>();
       for (String name : rule.allOf()) {
@@ -184,7 +217,7 @@ public final class RequirementVerifier {
       Descriptor last = null;
       List<RequirementOutcome.Check> lastChecks = List.of();
       for (Descriptor candidate : candidates) {
-        List<RequirementOutcome.Check> nested = evaluate(candidate, rule.rule(), rule.referrers(), Map.of());
+        List<RequirementOutcome.Check> nested = evaluate(candidate, rule.rule(), rule.referrers(), Map.of(), null);
         if (nested.stream().allMatch(RequirementOutcome.Check::satisfied)) {
           return new RequirementOutcome.Check(RequirementOutcome.Kind.REFERRER, rule.artifactType(), true, null,
               null, candidate, null, nested);
