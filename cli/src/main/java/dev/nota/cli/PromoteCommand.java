@@ -9,6 +9,7 @@ import dev.nota.core.verify.CheckResult;
 import dev.nota.core.verify.EnvelopeVerifier;
 import dev.nota.core.verify.PolicyStatement;
 import dev.nota.core.verify.RequirementOutcome;
+import dev.nota.core.verify.NotaryV1Verifier;
 import dev.nota.core.verify.RequirementVerifier;
 import dev.nota.core.verify.SignatureResult;
 import dev.nota.core.verify.VerificationOutcome;
@@ -78,6 +79,7 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
   boolean debug;
 
   private final Context context;
+  private OciTrustPolicyDocument notationPolicies;
 
   PromoteCommand(Context context) {
     this.context = context;
@@ -108,7 +110,10 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
     // Everything that can fail on configuration fails before anything is read from or written to a registry.
     PrimitiveSigner signer = SigningKeyLoader.load(context, key);
     java.util.Optional<NotaTrustPolicyDocument> requirements = NotaTrustPolicyDocument.load(context.config().root());
-    OciTrustPolicyDocument policies = OciTrustPolicyDocument.load(context.config().root());
+    // notation's policy is needed up front only when nota's own does not exist (then it alone decides)
+    if (requirements.isEmpty()) {
+      notationPolicies();
+    }
     EnvelopeVerifier checks = envelopeVerifier();
     Verifier verifier = new Verifier(checks, 4);
     try (Targets from = new Targets(context, options()); Targets to = new Targets(context, options())) {
@@ -118,7 +123,10 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
           : requirements.get().requirementFor(sourceScope);
       if (match.isPresent()) {
         // nota's own policy demands several signatures (vendor AND scanner...): the source must meet all of them.
+        String tag = fromLayout || !src.byTag() ? null : Reference.parse(source).tag();
         RequirementOutcome met = new RequirementVerifier(checks, 4, 100)
+            .withNotaryV1(new NotaryV1Verifier(new NotaryV1Sources(context, context.clock())),
+                fromLayout ? null : src.scope(), tag)
             .verify(src.target(), src.artifact(), match.get(), requirements.get(), Map.of());
         if (!met.satisfied()) {
           err.println("Error: " + src.display() + " does not meet the requirements of "
@@ -129,7 +137,7 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
         out.println("Verified " + src.display() + " at the source (requirements of "
             + NotaTrustPolicyDocument.FILE_NAME + ")");
       } else {
-        PolicyStatement sourcePolicy = PolicyStatement.of(policies.applicablePolicy(sourceScope));
+        PolicyStatement sourcePolicy = PolicyStatement.of(notationPolicies().applicablePolicy(sourceScope));
         VerificationOutcome atSource = verifier.verify(src.target(), src.artifact(), sourcePolicy, Map.of(), 100);
         if (!atSource.succeeded()) {
           err.println("Error: " + src.display() + " does not verify at the source under trust policy \""
@@ -172,9 +180,25 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
         err.println("Warning: no --to-scope for the layout destination; not verified there");
         return ExitCode.OK;
       }
+      java.util.Optional<NotaTrustPolicyDocument.Match> destinationMatch = requirements.isEmpty()
+          ? java.util.Optional.empty() : requirements.get().requirementFor(destinationScope);
+      if (destinationMatch.isPresent()) {
+        RequirementOutcome met = new RequirementVerifier(checks, 4, 100)
+            .withNotaryV1(new NotaryV1Verifier(new NotaryV1Sources(context, context.clock())),
+                toLayout ? null : destinationScope, tag)
+            .verify(dst.target(), root, destinationMatch.get(), requirements.get(), Map.of());
+        if (!met.satisfied()) {
+          err.println("Error: " + shown + " does not meet the requirements of " + NotaTrustPolicyDocument.FILE_NAME
+              + " at the destination (missing: " + String.join("; ", met.missing()) + ")");
+          return ExitCode.VERIFICATION_FAILED;
+        }
+        out.println("Verified " + shown + " at the destination (requirements of " + NotaTrustPolicyDocument.FILE_NAME
+            + ")");
+        return ExitCode.OK;
+      }
       PolicyStatement destinationPolicy;
       try {
-        destinationPolicy = PolicyStatement.of(policies.applicablePolicy(destinationScope));
+        destinationPolicy = PolicyStatement.of(notationPolicies().applicablePolicy(destinationScope));
       } catch (NoApplicablePolicyException e) {
         err.println("Warning: no trust policy applies to " + destinationScope + "; not verified there");
         return ExitCode.OK;
@@ -188,6 +212,14 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
       out.println("Verified " + shown + " at the destination (trust policy \"" + destinationPolicy.name() + "\")");
       return ExitCode.OK;
     }
+  }
+
+  /** notation's trust policy, read on first use. */
+  private OciTrustPolicyDocument notationPolicies() throws Exception {
+    if (notationPolicies == null) {
+      notationPolicies = OciTrustPolicyDocument.load(context.config().root());
+    }
+    return notationPolicies;
   }
 
   private EnvelopeVerifier envelopeVerifier() throws UserException {

@@ -2,6 +2,7 @@ package dev.nota.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -184,5 +185,24 @@ class NotaryV1PolicyTest {
     Cli.Result shown = ok(cli.run("policy", "show", "--for", gun));
     assertTrue(shown.out().contains("legacy: Notary v1 signature, server http://"), shown::toString);
     assertFalse(shown.err().contains("Exception"), shown::toString);
+  }
+
+  @Test
+  void promoteAcceptsAV1OnlySignedSourceThroughTheV1SourceAndRefusesADigestItDoesNotPin() throws Exception {
+    policy(trustDir(), EITHER);
+    String mirror = registry.host() + "/mirror";
+    Cli.Result promoted = ok(cli.run("promote", "--key", "vendor", gun + ":v1", mirror + ":v1"));
+    assertTrue(promoted.out().contains("Verified " + gun + "@" + v1.digest() + " at the source"), promoted::toString);
+    // the mirror holds the v1-pinned manifest, now with the promoter's v2 signature, which the policy accepts
+    ok(cli.run("verify", mirror + "@" + v1.digest()));
+
+    Cli.Result refused = cli.run("promote", "--key", "vendor", gun + "@" + unsigned.digest(), mirror + ":u");
+    assertEquals(1, refused.code(), refused::toString);
+    assertTrue(refused.err().contains("Notary v1 signature \"legacy\""), refused::toString);
+    assertTrue(refused.err().contains("nothing was copied"), refused::toString);
+    try (Target target = client.repository(Reference.parse(mirror))) {
+      assertFalse(target.tags().contains("u"), "nothing may reach the mirror");
+      assertThrows(dev.nota.oci.NotFoundException.class, () -> target.resolve(unsigned.digest().toString()));
+    }
   }
 }
