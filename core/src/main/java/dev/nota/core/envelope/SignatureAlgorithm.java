@@ -231,15 +231,16 @@ public enum SignatureAlgorithm {
         if (!anyPssSaltLength && coseKeyProblem(key) != null) {
           return false;
         }
-        int saltLength = anyPssSaltLength ? pssSaltLength(rsa, rawSignature) : hashLength();
-        if (saltLength < 0) {
+        // The salt is as long as the hash in nearly every signature (notation's, nota's): try that first, so that
+        // recovering another length (one more RSA operation) is paid only by signatures that use one.
+        if (verifyPss(rsa, data, rawSignature, hashLength())) {
+          return true;
+        }
+        if (!anyPssSaltLength) {
           return false;
         }
-        Signature s = Signature.getInstance("RSASSA-PSS");
-        s.setParameter(pssParameters(saltLength));
-        s.initVerify(key);
-        s.update(data);
-        return s.verify(rawSignature);
+        int saltLength = pssSaltLength(rsa, rawSignature);
+        return saltLength >= 0 && saltLength != hashLength() && verifyPss(rsa, data, rawSignature, saltLength);
       }
       int width = (keySize + 7) / 8;
       if (rawSignature.length != 2 * width) {
@@ -250,6 +251,19 @@ public enum SignatureAlgorithm {
       s.update(data);
       return s.verify(rawSignature);
     } catch (EnvelopeException | GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private boolean verifyPss(RSAPublicKey key, byte[] data, byte[] rawSignature, int saltLength)
+      throws GeneralSecurityException {
+    Signature s = Signature.getInstance("RSASSA-PSS");
+    s.setParameter(pssParameters(saltLength));
+    s.initVerify(key);
+    s.update(data);
+    try {
+      return s.verify(rawSignature);
+    } catch (java.security.SignatureException e) {
       return false;
     }
   }

@@ -3,6 +3,7 @@ package dev.nota.core.x509;
 import dev.nota.core.envelope.EnvelopeException;
 import dev.nota.core.envelope.SignatureAlgorithm;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x509.Certificate;
 
 /**
@@ -166,13 +168,34 @@ public final class CertificateRules {
     }
   }
 
+  /**
+   * Certificate signatures already seen to verify, by the encodings of certificate and issuer: a bulk verify meets
+   * the same chains in every envelope, and an RSA or EC operation per certificate and envelope is most of its CPU.
+   * Only successes are kept (a certificate's signature is a fact of its bytes and its issuer's key); bounded.
+   */
+  private static final Map<List<ByteBuffer>, Boolean> VERIFIED = new ConcurrentHashMap<>();
+  private static final int MAX_VERIFIED = 1024;
+
   private static boolean verifies(X509Certificate cert, X509Certificate issuer) {
+    List<ByteBuffer> key;
+    try {
+      key = List.of(ByteBuffer.wrap(cert.getEncoded()), ByteBuffer.wrap(issuer.getEncoded()));
+    } catch (CertificateEncodingException e) {
+      return false;
+    }
+    if (VERIFIED.containsKey(key)) {
+      return true;
+    }
     try {
       cert.verify(issuer.getPublicKey());
-      return true;
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }
+    if (VERIFIED.size() >= MAX_VERIFIED) {
+      VERIFIED.clear();
+    }
+    VERIFIED.put(key, Boolean.TRUE);
+    return true;
   }
 
   /** {@code ca} is a CA certificate with {@code below} CA certificates under it (the leaf not counted). */
@@ -288,12 +311,24 @@ public final class CertificateRules {
   /** A name as encoded in the certificate (not re-encoded by the JDK): notation compares names byte for byte. */
   private static byte[] rawName(X509Certificate cert, boolean subject) throws CertificateRuleException {
     try {
-      Certificate structure = Certificate.getInstance(cert.getEncoded());
-      return (subject ? structure.getSubject() : structure.getIssuer()).getEncoded();
+      ByteBuffer encoded = ByteBuffer.wrap(cert.getEncoded());
+      byte[][] names = NAMES.get(encoded);
+      if (names == null) {
+        Certificate structure = Certificate.getInstance(encoded.array());
+        names = new byte[][] {structure.getIssuer().getEncoded(), structure.getSubject().getEncoded()};
+        if (NAMES.size() >= MAX_VERIFIED) {
+          NAMES.clear();
+        }
+        NAMES.put(encoded, names);
+      }
+      return (subject ? names[1] : names[0]).clone();
     } catch (CertificateEncodingException | IOException | IllegalArgumentException e) {
       throw new CertificateRuleException("certificate " + subject(cert) + " has unreadable names", e);
     }
   }
+
+  /** Issuer and subject as encoded, by certificate encoding: parsed once per certificate, not once per check. */
+  private static final Map<ByteBuffer, byte[][]> NAMES = new ConcurrentHashMap<>();
 
   /** The subject of {@code cert} as notation prints it in messages (RFC 2253), in double quotes. */
   static String subject(X509Certificate cert) {

@@ -59,6 +59,15 @@ class CertificateRulesTest {
   }
 
   @Test
+  void aSignatureOnceVerifiedIsNotTakenForAnotherIssuersKeyOfTheSameName() {
+    accepted(List.of(leaf, root)); // remembered as verified
+    KeyPair other = CertBuilder.ec("secp256r1");
+    X509Certificate impostor = CertBuilder.root().key(other).issuedBy(other).build(); // same name, another key
+    assertTrue(rejected(List.of(leaf, impostor)).contains("does not verify with the key of its issuer"));
+    accepted(List.of(leaf, root));
+  }
+
+  @Test
   void acceptsLeafUnderIntermediateAndRoot() {
     X509Certificate inter = CertBuilder.intermediate().build();
     X509Certificate l = CertBuilder.leaf().issuer("CN=Intermediate,O=Notary,ST=WA,C=US")
