@@ -1,5 +1,6 @@
 package dev.nota.cli;
 
+import static dev.nota.cli.Cli.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,11 +25,6 @@ class BlobCommandTest {
     sbom = Files.writeString(home.resolve("sbom.spdx.json"), "{\"spdxVersion\":\"SPDX-2.3\",\"name\":\"app\"}");
     ok(cli.run("cert", "generate-test", "--default", "alice"));
     ok(cli.run("cert", "generate-test", "bob"));
-  }
-
-  private static Cli.Result ok(Cli.Result r) {
-    assertEquals(0, r.code(), r::toString);
-    return r;
   }
 
   private static void oneLineError(Cli.Result r, int code, String expected) {

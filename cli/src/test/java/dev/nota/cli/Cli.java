@@ -19,6 +19,12 @@ final class Cli {
     }
   }
 
+  /** {@code r}, after asserting that the command succeeded (the whole result is the failure message). */
+  static Result ok(Result r) {
+    org.junit.jupiter.api.Assertions.assertEquals(0, r.code(), r::toString);
+    return r;
+  }
+
   final Path config;
   private final Map<String, String> env = new HashMap<>();
   private Clock clock = Clock.systemUTC();

@@ -1,5 +1,6 @@
 package dev.nota.cli;
 
+import static dev.nota.cli.Cli.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,11 +71,6 @@ class CopyCommandTest {
     client.close();
     vendor.close();
     mirror.close();
-  }
-
-  private static Cli.Result ok(Cli.Result r) {
-    assertEquals(0, r.code(), r::toString);
-    return r;
   }
 
   private void trustBoth(String scope) {

@@ -1,5 +1,6 @@
 package dev.nota.cli;
 
+import static dev.nota.cli.Cli.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,11 +52,6 @@ class LayoutArchiveCommandTest {
     ok(cli.run("cert", "generate-test", "--default", "--key-type", "ec-256", "alice"));
     ok(cli.run("policy", "init", "--name", "local", "--scope", "local/x", "--trust-store", "ca:alice",
         "--trusted-identity", "*"));
-  }
-
-  private static Cli.Result ok(Cli.Result r) {
-    assertEquals(0, r.code(), r::toString);
-    return r;
   }
 
   /** Runs nota with {@code stdin} as standard input, byte for byte (Cli's stdin is text). */

@@ -1,5 +1,6 @@
 package dev.nota.cli;
 
+import static dev.nota.cli.Cli.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,11 +74,6 @@ class NotaryV1PolicyTest {
   void stop() {
     client.close();
     registry.close();
-  }
-
-  private static Cli.Result ok(Cli.Result r) {
-    assertEquals(0, r.code(), r::toString);
-    return r;
   }
 
   private static Cli.Result fails(Cli.Result r, String... expected) {

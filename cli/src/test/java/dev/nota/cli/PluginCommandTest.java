@@ -1,5 +1,6 @@
 package dev.nota.cli;
 
+import static dev.nota.cli.Cli.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,11 +80,6 @@ class PluginCommandTest {
     if (registry != null) {
       registry.close();
     }
-  }
-
-  private static Cli.Result ok(Cli.Result r) {
-    assertEquals(0, r.code(), r::toString);
-    return r;
   }
 
   /** Fails unless {@code r} exited {@code code} with exactly one line on stderr containing {@code text}. */

@@ -1,5 +1,6 @@
 package dev.nota.cli;
 
+import static dev.nota.cli.Cli.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,11 +37,6 @@ class SignRecursiveCommandTest {
     if (registry != null) {
       registry.close();
     }
-  }
-
-  private static Cli.Result ok(Cli.Result r) {
-    assertEquals(0, r.code(), r::toString);
-    return r;
   }
 
   private Target repository() throws Exception {
