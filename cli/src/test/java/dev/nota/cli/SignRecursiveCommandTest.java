@@ -103,6 +103,25 @@ class SignRecursiveCommandTest {
   }
 
   @Test
+  void inAnOciLayoutTheIndexAndEachManifestAreSignedAndVerifyOffline() throws Exception {
+    Cli cli = setUp(true);
+    List<Descriptor> all = pushIndex("v3", true, "amd64", "arm64");
+    Path layout = home.resolve("layout");
+    ok(cli.run("copy", "--to-oci-layout", registry.host() + "/multi:v3", layout + ":v3"));
+    ok(cli.run("policy", "init", "--force", "--name", "local", "--scope", "local/multi", "--trust-store",
+        "ca:alice", "--trusted-identity", "*"));
+
+    Cli.Result signed = ok(cli.run("sign", "--oci-layout", "--recursive", layout + ":v3"));
+    assertEquals(all.size(), signed.out().lines().filter(l -> l.startsWith("Successfully signed")).count(),
+        signed::toString);
+    for (Descriptor d : all) {
+      ok(cli.run("verify", "--oci-layout", "--scope", "local/multi", layout + "@" + d.digest()));
+    }
+    // the registry copy was left alone: signing the layout wrote only into the layout
+    assertEquals(0, signatures(all.get(1)));
+  }
+
+  @Test
   void withoutRecursiveOnlyTheIndexIsSignedAndOnAManifestRecursiveChangesNothing() throws Exception {
     Cli cli = setUp(true);
     List<Descriptor> all = pushIndex("v2", false, "amd64");

@@ -217,6 +217,19 @@ class SupplyChainCommandTest {
     JsonNode doc = JSON.readTree(ok(cli.run("discover", "--oci-layout", "-o", "json", ref)).out());
     assertEquals(sbom, doc.get("referrers").get(0).get("digest").asText());
     assertEquals(1, doc.get("referrers").get(0).get("referrers").size());
+
+    // verify --artifact-type offline: the image and its signed SBOM pass; an unsigned scan fails
+    ok(cli.run("sign", "--oci-layout", "--key", "alice", ref));
+    ok(cli.run("policy", "init", "--force", "--name", "local", "--scope", "local/app", "--trust-store", "ca:alice",
+        "--trusted-identity", "*"));
+    Cli.Result pass = ok(cli.run("verify", "--oci-layout", "--scope", "local/app", "--artifact-type",
+        "application/spdx+json", ref));
+    assertTrue(pass.out().contains("referrer application/spdx+json"), pass::toString);
+    attach("--oci-layout " + ref, "application/sarif+json", file("scan.sarif", "{\"runs\":[]}").toString());
+    Cli.Result scan = cli.run("verify", "--oci-layout", "--scope", "local/app", "--artifact-type",
+        "application/sarif+json", ref);
+    assertEquals(1, scan.code(), scan::toString);
+    assertTrue(scan.err().contains("no signature is associated"), scan::toString);
   }
 
   @Test
