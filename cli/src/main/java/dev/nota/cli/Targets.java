@@ -167,6 +167,15 @@ final class Targets implements Closeable {
       throws IOException, UserException {
     RegistryClient client = clients.get(reference.registry());
     if (client == null) {
+      // Credentials given on the command line and --plain-http/--insecure-registry name no registry: they are meant
+      // for the one the user has in mind, so a list that reaches a second registry must not get them too.
+      boolean forOneRegistry = options.username != null || options.passwordStdin || options.plainHttp
+          || options.insecureRegistry;
+      if (forOneRegistry && !clients.isEmpty()) {
+        throw new UserException("--username/--password-stdin, --plain-http and --insecure-registry apply to one "
+            + "registry, but the references name " + clients.keySet().iterator().next() + " and "
+            + reference.registry() + "; run one command per registry");
+      }
       client = new RegistryClient(registryOptions(reference, debugOut != null ? debugOut : err));
       clients.put(reference.registry(), client);
     }

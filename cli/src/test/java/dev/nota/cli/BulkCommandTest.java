@@ -322,6 +322,19 @@ class BulkCommandTest {
     oneLineError(cli.run("verify", "--oci-layout", "--scope", "local/x", "a@sha256:" + "0".repeat(64),
         "b@sha256:" + "0".repeat(64)), 2, "--oci-layout takes one reference");
     oneLineError(cli.run("verify", "--artifact-type", "not-a-type", good), 2, "invalid --artifact-type \"not-a-type\"");
+    // credentials and --plain-http given on the command line never reach a second registry of the list
+    String elsewhere = "127.0.0.1:1/app@sha256:" + "0".repeat(64);
+    for (String[] flags : new String[][] {{"--plain-http"}, {"--insecure-registry"}, {"-u", "me", "--password-stdin"}}) {
+      List<String> args = new java.util.ArrayList<>(List.of("verify"));
+      args.addAll(List.of(flags));
+      args.addAll(List.of(good, elsewhere));
+      Cli.Result two = cli.stdin("pw\n").run(args.toArray(String[]::new));
+      assertEquals(2, two.code(), two::toString);
+      assertTrue(two.out().startsWith("verified " + good), two::toString);
+      assertTrue(two.out().contains("error " + elsewhere + ": --username/--password-stdin, --plain-http and "
+          + "--insecure-registry apply to one registry, but the references name " + registry.host() + " and "
+          + "127.0.0.1:1"), two::toString);
+    }
     Cli.Result unknown = cli.run("verify", good, "--no-such-flag");
     assertEquals(2, unknown.code(), unknown::toString);
     assertTrue(unknown.err().startsWith("Error: Unknown option: '--no-such-flag'"), unknown::toString);
