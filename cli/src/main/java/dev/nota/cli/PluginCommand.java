@@ -71,10 +71,16 @@ final class PluginCommand implements Runnable {
       out.printf(format, "NAME", "DESCRIPTION", "VERSION", "CAPABILITIES", "ERROR");
       for (PluginHost.Listed l : listed) {
         PluginMetadata m = l.metadata();
-        out.printf(format, l.name(), m == null ? "" : m.description(), m == null ? "" : m.version(),
-            capabilities(l), l.error() == null ? "" : l.error().replaceAll("\\p{Cntrl}", " "));
+        // whatever a plugin answers is shown without control characters (no terminal escapes from a plugin)
+        out.printf(format, l.name(), m == null ? "" : printable(m.description()),
+            m == null ? "" : printable(m.version()), printable(capabilities(l)),
+            l.error() == null ? "" : printable(l.error()));
       }
       return ExitCode.OK;
+    }
+
+    private static String printable(String s) {
+      return s.replaceAll("\\p{Cntrl}", " ");
     }
 
     private static String capabilities(PluginHost.Listed l) {

@@ -113,12 +113,24 @@ final class SignCommand extends BulkArtifactCommand {
     try (Targets targets = new Targets(context, target)) {
       targets.forceReferrersTag(forceReferrersTag);
       if (bulk()) {
+        targets.requireOneRegistry(refs);
         targets.debugTo(err);
         SigningKeyLoader.Loaded shared = oneAtATime(signer);
+        // A plugin key's certificate chain is the one of its last answer, so a plugin signs one artifact at a time
+        // from describe-key to push; other keys only serialise their raw signing calls.
+        boolean byPlugin = signer.envelope() != null
+            || signer.raw() instanceof dev.nota.core.plugin.PluginSigner;
+        Object pluginLock = new Object();
         return Bulk.run(refs, concurrency, false, target.debug, out, err, "signed", (ref, refErr) -> {
           java.io.StringWriter lines = new java.io.StringWriter();
           PrintWriter refOut = new PrintWriter(lines);
-          signOne(targets, ref, shared, options, refOut, refErr);
+          if (byPlugin) {
+            synchronized (pluginLock) {
+              signOne(targets, ref, shared, options, refOut, refErr);
+            }
+          } else {
+            signOne(targets, ref, shared, options, refOut, refErr);
+          }
           refOut.flush();
           return new Bulk.Outcome(ExitCode.OK, lines.toString().lines().toList(),
               java.util.Map.of("result", "signed"));
@@ -155,7 +167,7 @@ final class SignCommand extends BulkArtifactCommand {
 
   /**
    * {@code key} with its raw signing calls made one at a time, for bulk signing on several threads: a token's session
-   * or a key store need not take concurrent requests (plugins run one process per request and are left as they are).
+   * or a key store need not take concurrent requests (plugin keys are serialised whole by the caller).
    */
   private static SigningKeyLoader.Loaded oneAtATime(SigningKeyLoader.Loaded key) {
     dev.nota.core.envelope.PrimitiveSigner raw = key.raw();

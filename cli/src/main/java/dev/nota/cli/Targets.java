@@ -162,6 +162,40 @@ final class Targets implements Closeable {
     }
   }
 
+  /**
+   * Refuses a list of references that names several registries when credentials, {@code --plain-http} or
+   * {@code --insecure-registry} are given on the command line: those name no registry and are meant for one.
+   * Malformed references are left to fail on their own.
+   */
+  void requireOneRegistry(List<String> refs) throws UserException {
+    if (!commandLineRegistrySettings() || options.ociLayout) {
+      return;
+    }
+    String first = null;
+    for (String ref : refs) {
+      String registry;
+      try {
+        registry = Reference.parse(ref).registry();
+      } catch (OciException | RuntimeException e) {
+        continue;
+      }
+      if (first == null) {
+        first = registry;
+      } else if (!first.equals(registry)) {
+        throw oneRegistry(first, registry);
+      }
+    }
+  }
+
+  private boolean commandLineRegistrySettings() {
+    return options.username != null || options.passwordStdin || options.plainHttp || options.insecureRegistry;
+  }
+
+  private static UserException oneRegistry(String first, String second) {
+    return new UserException("--username/--password-stdin, --plain-http and --insecure-registry apply to one "
+        + "registry, but the references name " + first + " and " + second + "; run one command per registry");
+  }
+
   /** The client for {@code reference}'s registry, made on first use. */
   private synchronized RegistryClient client(Reference reference, PrintWriter err)
       throws IOException, UserException {
@@ -169,12 +203,8 @@ final class Targets implements Closeable {
     if (client == null) {
       // Credentials given on the command line and --plain-http/--insecure-registry name no registry: they are meant
       // for the one the user has in mind, so a list that reaches a second registry must not get them too.
-      boolean forOneRegistry = options.username != null || options.passwordStdin || options.plainHttp
-          || options.insecureRegistry;
-      if (forOneRegistry && !clients.isEmpty()) {
-        throw new UserException("--username/--password-stdin, --plain-http and --insecure-registry apply to one "
-            + "registry, but the references name " + clients.keySet().iterator().next() + " and "
-            + reference.registry() + "; run one command per registry");
+      if (commandLineRegistrySettings() && !clients.isEmpty()) {
+        throw oneRegistry(clients.keySet().iterator().next(), reference.registry());
       }
       client = new RegistryClient(registryOptions(reference, debugOut != null ? debugOut : err));
       clients.put(reference.registry(), client);

@@ -141,6 +141,7 @@ final class VerifyCommand extends BulkArtifactCommand {
     notaryV1 = new NotaryV1Verifier(new NotaryV1Sources(context, verifyClock));
     try (Targets targets = new Targets(context, target)) {
       if (bulk()) {
+        targets.requireOneRegistry(refs);
         targets.debugTo(err);
         return Bulk.run(refs, concurrency, output == OutputFormat.json, target.debug, out, err, "verified",
             (ref, refErr) -> bulkOutcome(ref, verify(targets, ref, refErr)));

@@ -145,7 +145,8 @@ public final class PluginHost {
       Path target = directory.resolve(name);
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !force) {
         String installed = installedVersion(name);
-        if (installed == null || SemVer.compare(metadata.version(), installed) <= 0) {
+        if (installed == null || !SemVer.isValid(metadata.version())
+            || SemVer.compare(metadata.version(), installed) <= 0) {
           throw new PluginException("plugin \"" + name + "\" " + (installed == null ? "is already installed"
               : "version " + installed + " is installed, and " + metadata.version() + " is not newer")
               + "; use --force to replace it");
@@ -194,13 +195,12 @@ public final class PluginHost {
     }
     try {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the plugin directory " + directory + " does not support atomic moves", e);
     } catch (IOException e) {
       if (old != null) {
         Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
       }
-      throw e;
+      throw e instanceof AtomicMoveNotSupportedException
+          ? new IOException("the plugin directory " + directory + " does not support atomic moves", e) : e;
     }
     if (old != null) {
       deleteQuietly(old);

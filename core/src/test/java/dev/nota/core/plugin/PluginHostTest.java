@@ -166,6 +166,27 @@ class PluginHostTest {
   }
 
   @Test
+  void aNewVersionThatIsNotSemVerNeedsForceAndNeverCrashesTheInstall() throws Exception {
+    Path good = TestPlugin.install(temp.resolve("a"), "dev.nota.ver", key, Map.of()).resolve("notation-dev.nota.ver");
+    Path odd = TestPlugin.install(temp.resolve("b"), "dev.nota.ver", key, Map.of("version", "1.0"))
+        .resolve("notation-dev.nota.ver");
+    PluginHost host = new PluginHost(temp.resolve("c"), PluginOptions.defaults());
+    host.install(wrapper("one", good), null, false);
+    PluginException e = assertThrows(PluginException.class, () -> host.install(wrapper("two", odd), null, false));
+    assertTrue(e.getMessage().contains("version 1.0.0 is installed, and 1.0 is not newer; use --force"),
+        e.getMessage());
+    assertEquals("1.0.0", host.get("dev.nota.ver").metadata(Map.of()).version(), "the installed one stays");
+    assertEquals("1.0", host.install(wrapper("three", odd), null, true).version());
+  }
+
+  /** An executable named notation-&lt;name&gt; in its own directory that runs {@code target}. */
+  private Path wrapper(String dir, Path target) throws Exception {
+    Path w = Files.createDirectories(temp.resolve(dir)).resolve(target.getFileName());
+    Files.writeString(w, "#!/bin/sh\nexec " + target + " \"$@\"\n");
+    return w;
+  }
+
+  @Test
   void installPutsTheExecutableWhereNotationLooksAndUninstallRemovesIt() throws Exception {
     Path source = install("dev.nota.src", Map.of()).resolve("notation-dev.nota.src");
     Path other = temp.resolve("elsewhere");

@@ -419,6 +419,9 @@ final class Transport implements Closeable {
       OkHttpClient.Builder b = new OkHttpClient.Builder()
           .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)) // keeps TLS set-up out until it is needed
           .connectTimeout(t).readTimeout(t).writeTimeout(t)
+          // A redirect never changes the scheme: an HTTPS registry sending us to plain HTTP must not get the
+          // credentials its challenge there would ask for (the redirect answer is reported instead).
+          .followSslRedirects(false)
           .addInterceptor(chain -> chain.proceed(
               chain.request().newBuilder().header("User-Agent", options.userAgent()).build()));
       if (options.debugLog() != null) {
