@@ -20,9 +20,12 @@ import dev.nota.oci.copy.Copier;
 import dev.nota.policy.NoApplicablePolicyException;
 import dev.nota.policy.NotaTrustPolicyDocument;
 import dev.nota.policy.OciTrustPolicyDocument;
+import dev.nota.policy.Requirement;
+import dev.nota.policy.SignatureRule;
 import dev.nota.policy.X509TrustStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,6 +68,11 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
 
   @Option(names = "--to-scope", description = "Trust policy scope of a --to-oci-layout destination.")
   String toScope;
+
+  @Option(names = "--require", paramLabel = "NAME", split = ",",
+      description = "Also require at the source a signature satisfying this statement (or Notary v1 source) of "
+          + "trustpolicy.nota.json; repeatable or comma-separated.")
+  List<String> require = new java.util.ArrayList<>();
 
   @Option(names = "--insecure-registry", description = "Allow plain HTTP to registries that do not speak TLS.")
   boolean insecureRegistry;
@@ -114,6 +122,20 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
     if (requirements.isEmpty()) {
       notationPolicies();
     }
+    if (!require.isEmpty()) {
+      if (requirements.isEmpty()) {
+        throw new UserException("--require names statements of " + NotaTrustPolicyDocument.FILE_NAME
+            + ", which does not exist in " + context.config().root());
+      }
+      for (String name : require) {
+        boolean known = requirements.get().notaryV1(name).isPresent()
+            || requirements.get().trustPolicies().stream().anyMatch(t -> t.name().equals(name));
+        if (!known) {
+          throw new UserException("--require " + name + ": " + NotaTrustPolicyDocument.FILE_NAME
+              + " has no statement or Notary v1 source of that name");
+        }
+      }
+    }
     EnvelopeVerifier checks = envelopeVerifier();
     Verifier verifier = new Verifier(checks, 4);
     try (Targets from = new Targets(context, options()); Targets to = new Targets(context, options())) {
@@ -145,6 +167,23 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
           return ExitCode.VERIFICATION_FAILED;
         }
         out.println("Verified " + src.display() + " at the source (trust policy \"" + sourcePolicy.name() + "\")");
+      }
+      if (!require.isEmpty()) {
+        // --require: the named statements too, each by a signature of its own, whatever the scopes say
+        Requirement asked = new Requirement(List.of(sourceScope),
+            new SignatureRule(List.copyOf(new java.util.LinkedHashSet<>(require)), 0, List.of()), List.of());
+        String tag = fromLayout || !src.byTag() ? null : Reference.parse(source).tag();
+        RequirementOutcome met = new RequirementVerifier(checks, 4, 100)
+            .withNotaryV1(new NotaryV1Verifier(new NotaryV1Sources(context, context.clock())),
+                fromLayout ? null : src.scope(), tag)
+            .verify(src.target(), src.artifact(), new NotaTrustPolicyDocument.Match(asked, sourceScope),
+                requirements.get(), Map.of());
+        if (!met.satisfied()) {
+          err.println("Error: " + src.display() + " does not meet --require " + String.join(",", require)
+              + " at the source (missing: " + String.join("; ", met.missing()) + "); nothing was copied");
+          return ExitCode.VERIFICATION_FAILED;
+        }
+        out.println("Verified " + src.display() + " at the source (--require " + String.join(",", require) + ")");
       }
 
       Targets.Destination dst = to.openDestination(destination, toLayout, err);

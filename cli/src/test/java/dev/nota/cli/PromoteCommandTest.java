@@ -129,6 +129,39 @@ class PromoteCommandTest {
   }
 
   @Test
+  void requireAddsStatementsOfTrustpolicyNotaJsonAtTheSource() throws Exception {
+    String src = vendor.host() + "/vendor/app@" + image.digest();
+    ok(cli.run("sign", "--key", "alice", src));
+    Files.writeString(cli.config.resolve("trustpolicy.nota.json"), """
+        {"version":"1.0",
+         "trustPolicies":[
+           {"name":"vendor","signatureVerification":{"level":"strict"},"trustStores":["ca:alice"],
+            "trustedIdentities":["*"]},
+           {"name":"qa","signatureVerification":{"level":"strict"},"trustStores":["ca:bob"],
+            "trustedIdentities":["*"]}],
+         "requirements":[{"registryScopes":["example.com/elsewhere"],"allOf":["qa"]}]}
+        """);
+    String from = vendor.host() + "/vendor/app:v1";
+    String to = mirror.host() + "/team/app";
+
+    Cli.Result refused = cli.run("promote", "--key", "carol", "--require", "vendor,qa", from, to);
+    assertEquals(1, refused.code(), refused::toString);
+    assertTrue(refused.err().contains("does not meet --require vendor,qa at the source"), refused::toString);
+    assertTrue(refused.err().contains("qa"), refused::toString);
+    try (Target t = client.repository(mirror.host(), "team/app")) {
+      assertThrows(NotFoundException.class, t::tags, "nothing copied: the repository does not even exist");
+    }
+    Cli.Result unknown = cli.run("promote", "--key", "carol", "--require", "nobody", from, to);
+    assertEquals(2, unknown.code(), unknown::toString);
+    assertEquals("Error: --require nobody: trustpolicy.nota.json has no statement or Notary v1 source of that name",
+        unknown.err().strip(), unknown::toString);
+
+    ok(cli.run("sign", "--key", "bob", src));
+    Cli.Result promoted = ok(cli.run("promote", "--key", "carol", "--require", "vendor", "--require", "qa", from, to));
+    assertTrue(promoted.out().contains("at the source (--require vendor,qa)"), promoted::toString);
+  }
+
+  @Test
   void aMissingKeyFailsBeforeAnythingIsRead() throws Exception {
     int before = vendor.requestLog().size();
     Cli.Result r = cli.run("promote", "--key", "nobody", vendor.host() + "/vendor/app:v1",
