@@ -88,6 +88,7 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
 
   private final Context context;
   private OciTrustPolicyDocument notationPolicies;
+  private NotaryV1Verifier notaryV1;
 
   PromoteCommand(Context context) {
     this.context = context;
@@ -141,14 +142,13 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
     try (Targets from = new Targets(context, options()); Targets to = new Targets(context, options())) {
       Targets.Opened src = from.open(source, "promote", false, fromLayout, err);
       String sourceScope = fromLayout ? scope : src.scope();
+      String sourceTag = fromLayout || !src.byTag() ? null : Reference.parse(source).tag();
+      String sourceRepository = fromLayout ? null : src.scope();
       java.util.Optional<NotaTrustPolicyDocument.Match> match = requirements.isEmpty() ? java.util.Optional.empty()
           : requirements.get().requirementFor(sourceScope);
       if (match.isPresent()) {
         // nota's own policy demands several signatures (vendor AND scanner...): the source must meet all of them.
-        String tag = fromLayout || !src.byTag() ? null : Reference.parse(source).tag();
-        RequirementOutcome met = new RequirementVerifier(checks, 4, 100)
-            .withNotaryV1(new NotaryV1Verifier(new NotaryV1Sources(context, context.clock())),
-                fromLayout ? null : src.scope(), tag)
+        RequirementOutcome met = requirementChecks(checks, sourceRepository, sourceTag)
             .verify(src.target(), src.artifact(), match.get(), requirements.get(), Map.of());
         if (!met.satisfied()) {
           err.println("Error: " + src.display() + " does not meet the requirements of "
@@ -172,10 +172,7 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
         // --require: the named statements too, each by a signature of its own, whatever the scopes say
         Requirement asked = new Requirement(List.of(sourceScope),
             new SignatureRule(List.copyOf(new java.util.LinkedHashSet<>(require)), 0, List.of()), List.of());
-        String tag = fromLayout || !src.byTag() ? null : Reference.parse(source).tag();
-        RequirementOutcome met = new RequirementVerifier(checks, 4, 100)
-            .withNotaryV1(new NotaryV1Verifier(new NotaryV1Sources(context, context.clock())),
-                fromLayout ? null : src.scope(), tag)
+        RequirementOutcome met = requirementChecks(checks, sourceRepository, sourceTag)
             .verify(src.target(), src.artifact(), new NotaTrustPolicyDocument.Match(asked, sourceScope),
                 requirements.get(), Map.of());
         if (!met.satisfied()) {
@@ -222,9 +219,7 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
       java.util.Optional<NotaTrustPolicyDocument.Match> destinationMatch = requirements.isEmpty()
           ? java.util.Optional.empty() : requirements.get().requirementFor(destinationScope);
       if (destinationMatch.isPresent()) {
-        RequirementOutcome met = new RequirementVerifier(checks, 4, 100)
-            .withNotaryV1(new NotaryV1Verifier(new NotaryV1Sources(context, context.clock())),
-                toLayout ? null : destinationScope, tag)
+        RequirementOutcome met = requirementChecks(checks, toLayout ? null : destinationScope, tag)
             .verify(dst.target(), root, destinationMatch.get(), requirements.get(), Map.of());
         if (!met.satisfied()) {
           err.println("Error: " + shown + " does not meet the requirements of " + NotaTrustPolicyDocument.FILE_NAME
@@ -251,6 +246,17 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
       out.println("Verified " + shown + " at the destination (trust policy \"" + destinationPolicy.name() + "\")");
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * The checks of trustpolicy.nota.json requirements, Notary v1 sources resolved for {@code repository} (null for an
+   * OCI layout) and {@code tag}; one v1 verifier per command, so v1 trust data is read once.
+   */
+  private RequirementVerifier requirementChecks(EnvelopeVerifier checks, String repository, String tag) {
+    if (notaryV1 == null) {
+      notaryV1 = new NotaryV1Verifier(new NotaryV1Sources(context, context.clock()));
+    }
+    return new RequirementVerifier(checks, 4, 100).withNotaryV1(notaryV1, repository, tag);
   }
 
   /** notation's trust policy, read on first use. */
