@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,17 +29,23 @@ import java.util.TreeMap;
  * writes is byte for byte what notation writes. Reading validates what the records need and says precisely what is
  * wrong; unknown fields are ignored so that newer documents still parse.
  *
- * <p>All methods are thread-safe; the one mapper is configured once and never changed.
+ * <p>All methods are thread-safe; the reader and the writer are configured once and never changed.
  */
 public final class OciJson {
-  private static final ObjectMapper MAPPER = JsonMapper.builder(
-          new JsonFactoryBuilder()
-              .characterEscapes(new GoEscapes())
-              .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-              .build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(SerializationFeature.INDENT_OUTPUT)
-      .build();
+  private static final JsonTree READER = JsonTree.of(new JsonFactoryBuilder()
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .build())
+      .rejectingTrailingContent();
+
+  /** The writer, made on first use: reading (all that verify does) needs no ObjectMapper. */
+  private static final class Writer {
+    static final ObjectMapper MAPPER = JsonMapper.builder(
+            new JsonFactoryBuilder()
+                .characterEscapes(new GoEscapes())
+                .build())
+        .disable(SerializationFeature.INDENT_OUTPUT)
+        .build();
+  }
 
   private OciJson() {}
 
@@ -112,7 +117,7 @@ public final class OciJson {
 
   private static byte[] bytes(Object value) {
     try {
-      return MAPPER.writeValueAsBytes(value);
+      return Writer.MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       // the records hold only strings, numbers, lists and maps: this cannot happen
       throw new IllegalStateException("writing " + value.getClass().getSimpleName() + " as JSON failed", e);
@@ -125,7 +130,7 @@ public final class OciJson {
     }
     JsonNode root;
     try {
-      root = MAPPER.readTree(bytes);
+      root = READER.read(bytes);
     } catch (JsonEOFException e) {
       throw new InvalidContentException("invalid " + what + ": truncated JSON (unexpected end of input)", e);
     } catch (IOException e) {

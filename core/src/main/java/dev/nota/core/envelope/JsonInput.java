@@ -1,13 +1,12 @@
 package dev.nota.core.envelope;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nota.oci.JsonTree;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,22 +20,19 @@ import java.util.Map;
 final class JsonInput {
   private JsonInput() {}
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .build();
-
-  static {
-    MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-  }
+  private static final JsonTree READER = JsonTree.of(new JsonFactoryBuilder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+          .build())
+      .rejectingTrailingContent()
+      .exactDecimals();
 
   /** Parses {@code bytes} as one JSON object; {@code what} names it in errors ("JWS envelope"). */
   static JsonNode object(byte[] bytes, String what) throws EnvelopeException {
     JsonNode node;
     try {
-      node = MAPPER.readTree(bytes);
+      node = READER.read(bytes);
     } catch (JacksonException e) {
       throw new EnvelopeException("malformed " + what + ": not valid JSON (" + e.getOriginalMessage() + ")");
     } catch (java.io.IOException | RuntimeException e) {

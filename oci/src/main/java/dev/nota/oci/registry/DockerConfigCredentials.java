@@ -2,7 +2,7 @@ package dev.nota.oci.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nota.oci.JsonTree;
 import dev.nota.oci.OciException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,6 @@ import java.util.Objects;
  * nothing is read from the environment here. {@link DockerConfig} is the write side.
  */
 public final class DockerConfigCredentials implements CredentialStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String HUB_KEY = "https://index.docker.io/v1/";
   static final List<String> HUB_ALIASES =
       List.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
@@ -59,7 +58,7 @@ public final class DockerConfigCredentials implements CredentialStore {
   public Credential get(String registry) throws OciException {
     JsonNode config;
     try {
-      config = JSON.readTree(Files.readAllBytes(configFile));
+      config = JsonTree.standard().read(Files.readAllBytes(configFile));
     } catch (NoSuchFileException e) {
       return null;
     } catch (JsonProcessingException e) {

@@ -1,7 +1,7 @@
 package dev.nota.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nota.oci.JsonTree;
 import dev.nota.oci.OciException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,6 @@ import okhttp3.Route;
  * until they expire.
  */
 final class RegistryAuth implements Interceptor, Authenticator {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MIN_TOKEN_LIFE = Duration.ofSeconds(60);
 
   private final CredentialStore store;
@@ -221,7 +220,7 @@ final class RegistryAuth implements Interceptor, Authenticator {
       }
       JsonNode body;
       try {
-        body = JSON.readTree(r.body().byteStream());
+        body = JsonTree.standard().read(r.body().byteStream());
       } catch (IOException e) {
         throw new AuthFailure("authentication to " + host + " failed: token service " + realm.host()
             + " answered malformed JSON", r.code());

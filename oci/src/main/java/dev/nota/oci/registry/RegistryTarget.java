@@ -1,12 +1,12 @@
 package dev.nota.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nota.oci.ContentMismatchException;
 import dev.nota.oci.Descriptor;
 import dev.nota.oci.Digest;
 import dev.nota.oci.Index;
 import dev.nota.oci.InvalidContentException;
+import dev.nota.oci.JsonTree;
 import dev.nota.oci.Manifest;
 import dev.nota.oci.ManifestContent;
 import dev.nota.oci.MediaTypes;
@@ -36,7 +36,6 @@ import okhttp3.Response;
  * nothing (the client owns the connections).
  */
 public final class RegistryTarget implements Target {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCEPT = String.join(", ", MediaTypes.MANIFEST_TYPES);
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
   private static final long MAX_TAG_LIST = 32L * 1024 * 1024;
@@ -360,7 +359,7 @@ public final class RegistryTarget implements Target {
       url = transport.run(repo.endpoint(what, get).notFoundIsMissing(), r -> {
         JsonNode body;
         try {
-          body = JSON.readTree(readCapped(r, MAX_TAG_LIST, what));
+          body = JsonTree.standard().read(readCapped(r, MAX_TAG_LIST, what));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
           throw new InvalidContentException(what + ": the tag list is not JSON");
         }

@@ -1,8 +1,8 @@
 package dev.nota.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nota.oci.Digest;
+import dev.nota.oci.JsonTree;
 import dev.nota.oci.NotFoundException;
 import dev.nota.oci.OciException;
 import java.io.Closeable;
@@ -49,7 +49,6 @@ import okhttp3.Response;
  * request line while receiving a TLS ClientHello. The answer is remembered for the life of the client.
  */
 final class Transport implements Closeable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long BACKOFF_BASE_MS = 50;
   private static final long BACKOFF_CAP_MS = 2_000;
   private static final long RETRY_AFTER_CAP_S = 5;
@@ -234,7 +233,7 @@ final class Transport implements Closeable {
 
     static ErrorBody read(Response response) {
       try (InputStream in = response.body().byteStream()) {
-        JsonNode errors = JSON.readTree(in.readNBytes(64 * 1024)).path("errors");
+        JsonNode errors = JsonTree.standard().read(in.readNBytes(64 * 1024)).path("errors");
         if (errors.isArray() && !errors.isEmpty()) {
           JsonNode first = errors.get(0);
           String code = first.path("code").asText(null);
