@@ -232,4 +232,30 @@ class JwsEnvelopeTest {
         JwsTestEnvelopes.URL.encodeToString(s.sign()));
     assertEquals(alg, Envelopes.parse(MediaTypes.JWS, envelope).verify().algorithm());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "QUJD", "QUI", "QQ", "a-_9", "AAAA-_-_"})
+  void base64urlTakesTheUrlAlphabetWithoutPadding(String text) throws Exception {
+    assertEquals(Base64.getUrlDecoder().decode(text).length, JwsEnvelope.base64url("m", text).length);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"QUI=", "QQ==", "a+b/", "ab c", "Q", "QUJD\n", "é", "QU=I"})
+  void base64urlRefusesPaddingOtherAlphabetsAndBadLengths(String text) {
+    EnvelopeException e = assertThrows(EnvelopeException.class, () -> JwsEnvelope.base64url("m", text));
+    assertTrue(e.getMessage().contains("\"m\" is not base64url"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "QUJD", "QUI=", "QQ==", "a+b/", "AA+/AA=="})
+  void base64TakesTheStandardAlphabetWithPadding(String text) throws Exception {
+    assertEquals(Base64.getDecoder().decode(text).length, JwsEnvelope.base64("m", text).length);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"QUI", "Q===", "a-b_", "QU=I", "=QUI", "QQ=", "ab c", "é==="})
+  void base64RefusesTheUrlAlphabetMisplacedPaddingAndBadLengths(String text) {
+    EnvelopeException e = assertThrows(EnvelopeException.class, () -> JwsEnvelope.base64("m", text));
+    assertTrue(e.getMessage().contains("\"m\" is not"), e.getMessage());
+  }
 }
