@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one command on many references in one process: up to {@code concurrency} at once, each reference's report
@@ -91,6 +92,8 @@ final class Bulk {
       return worst;
     } finally {
       pool.shutdownNow();
+      // After an Error in one task the caller closes the shared clients: let the others stop first.
+      pool.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 
