@@ -198,6 +198,7 @@ public final class TestRegistry implements AutoCloseable {
       Services services = new Services(store, repos, faults, auth, referrersApi, deleteEnabled);
       Router router = new Router(services);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bindHost), bindPort);
+      noDelay();
       HttpServer server;
       if (tls == null) {
         server = HttpServer.create(address, 128);
@@ -213,6 +214,18 @@ public final class TestRegistry implements AutoCloseable {
       TestRegistry registry = new TestRegistry(server, executor, router, faults);
       auth.realm(registry.baseUri() + "/token");
       return registry;
+    }
+
+    /**
+     * TCP_NODELAY on every connection, as Go's registries have it. The JDK's server leaves Nagle's algorithm on unless
+     * {@code sun.net.httpserver.nodelay} is set before its first server is made; then a body written after the
+     * headers waits for the client's delayed ACK once a kept-alive connection has left quick-ACK mode: ~40 ms stalls
+     * on referrer lists and tag indexes (measured: 100 ms of a verify with 51 signatures).
+     */
+    private static void noDelay() {
+      if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+      }
     }
 
     private static ExecutorService executor() {

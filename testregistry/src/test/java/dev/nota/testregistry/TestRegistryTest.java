@@ -18,6 +18,16 @@ class TestRegistryTest {
   }
 
   @Test
+  void connectionsAreMadeWithoutNaglesDelay() throws Exception {
+    try (TestRegistry registry = TestRegistry.start()) {
+      // the JDK server reads this switch when it makes its first server; without it every accepted socket keeps
+      // Nagle's algorithm, and bodies written after their headers stall behind delayed ACKs
+      assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
+      assertEquals(200, new Http(registry).get("/v2/").statusCode());
+    }
+  }
+
+  @Test
   void closeReleasesThePort() throws Exception {
     TestRegistry registry = TestRegistry.start();
     int port = registry.port();
