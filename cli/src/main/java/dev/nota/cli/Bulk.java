@@ -35,6 +35,19 @@ final class Bulk {
     Outcome run(String reference, PrintWriter err) throws Exception;
   }
 
+  /**
+   * A task's failure after it had reported some lines (a recursive sign that signed part of an index): the report
+   * keeps those lines, then the error line for {@link #getCause()}.
+   */
+  static final class Partial extends Exception {
+    private final List<String> lines;
+
+    Partial(List<String> lines, Exception cause) {
+      super(cause.getMessage(), cause);
+      this.lines = List.copyOf(lines);
+    }
+  }
+
   /** One report line: {@code status reference[: detail]}. */
   static String line(String status, String reference, String detail) {
     return status + " " + reference + (detail == null || detail.isEmpty() ? "" : ": " + detail);
@@ -105,7 +118,13 @@ final class Bulk {
     Outcome outcome;
     try {
       outcome = task.run(reference, err);
-    } catch (Exception e) {
+    } catch (Exception thrown) {
+      List<String> lines = new ArrayList<>();
+      Exception e = thrown;
+      if (thrown instanceof Partial p) {
+        lines.addAll(p.lines);
+        e = (Exception) p.getCause();
+      }
       int code = Nota.exitCode(e);
       if (code == ExitCode.INTERNAL || debug) {
         e.printStackTrace(err);
@@ -116,7 +135,11 @@ final class Bulk {
       doc.put("result", "error");
       doc.put("exitCode", code);
       doc.put("error", message);
-      outcome = new Outcome(code, List.of(line("error", reference, message)), doc);
+      if (!lines.isEmpty()) {
+        doc.put("before", List.copyOf(lines));
+      }
+      lines.add(line("error", reference, message));
+      outcome = new Outcome(code, lines, doc);
     }
     err.flush();
     return new Result(outcome, buffer.toString());

@@ -124,12 +124,19 @@ final class SignCommand extends BulkArtifactCommand {
         return Bulk.run(refs, concurrency, false, target.debug, out, err, "signed", (ref, refErr) -> {
           java.io.StringWriter lines = new java.io.StringWriter();
           PrintWriter refOut = new PrintWriter(lines);
-          if (byPlugin) {
-            synchronized (pluginLock) {
+          try {
+            if (byPlugin) {
+              synchronized (pluginLock) {
+                signOne(targets, ref, shared, options, refOut, refErr);
+              }
+            } else {
               signOne(targets, ref, shared, options, refOut, refErr);
             }
-          } else {
-            signOne(targets, ref, shared, options, refOut, refErr);
+          } catch (Exception e) {
+            // --recursive may have signed some of an index's manifests before failing: report those too
+            refOut.flush();
+            List<String> done = lines.toString().lines().toList();
+            throw done.isEmpty() ? e : new Bulk.Partial(done, e);
           }
           refOut.flush();
           return new Bulk.Outcome(ExitCode.OK, lines.toString().lines().toList(),

@@ -42,4 +42,24 @@ class BulkTest {
     assertTrue(slowStopped.get(), "the other task was still running when the bulk run ended");
     assertEquals("", out.toString());
   }
+
+  @Test
+  void aPartialFailureKeepsTheLinesReportedBeforeTheError() throws Exception {
+    Bulk.Task task = (ref, err) -> {
+      if (ref.equals("index")) {
+        throw new Bulk.Partial(List.of("Successfully signed r@sha256:aa", "Pushed the signature to r@sha256:bb"),
+            new UserException(ExitCode.REGISTRY, "pushing the signature of r@sha256:cc failed"));
+      }
+      return new Bulk.Outcome(ExitCode.OK, List.of("Successfully signed " + ref), Map.of("result", "signed"));
+    };
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Bulk.run(List.of("one", "index", "two"), 2, false, false, new PrintWriter(out), new PrintWriter(err),
+        "signed", task);
+    assertEquals(ExitCode.REGISTRY, code);
+    assertEquals(List.of("Successfully signed one", "Successfully signed r@sha256:aa",
+        "Pushed the signature to r@sha256:bb", "error index: pushing the signature of r@sha256:cc failed",
+        "Successfully signed two"), out.toString().lines().toList());
+    assertTrue(err.toString().contains("1 of 3 references not signed (0 failed, 1 errors)"), err.toString());
+  }
 }
