@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,7 +33,8 @@ public final class NotaryV1Verifier {
   private record Loaded(TrustedRepository repository, TufException failure) {}
 
   private final Loader loader;
-  private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+  // One load per source and GUN; the load (network, verification) runs outside the map's locks, later callers wait.
+  private final Map<String, CompletableFuture<Loaded>> loaded = new ConcurrentHashMap<>();
 
   public NotaryV1Verifier(Loader loader) {
     this.loader = loader;
@@ -62,14 +64,7 @@ public final class NotaryV1Verifier {
       return unmet(source, "Notary v1 pins sha256 digests only, the artifact is " + digest);
     }
     String key = source.name() + "\n" + gun;
-    final String g = gun;
-    Loaded l = loaded.computeIfAbsent(key, k -> {
-      try {
-        return new Loaded(loader.load(source, g), null);
-      } catch (TufException e) {
-        return new Loaded(null, e);
-      }
-    });
+    Loaded l = load(key, source, gun);
     if (l.failure() != null) {
       return unmet(source, "the Notary v1 trust data of " + gun + " does not verify: " + l.failure().getMessage());
     }
@@ -135,6 +130,24 @@ public final class NotaryV1Verifier {
       }
     }
     return out.isEmpty() ? "" : "; " + String.join("; ", out);
+  }
+
+  private Loaded load(String key, NotaryV1Source source, String gun) {
+    CompletableFuture<Loaded> mine = new CompletableFuture<>();
+    CompletableFuture<Loaded> first = loaded.putIfAbsent(key, mine);
+    if (first != null) {
+      return first.join();
+    }
+    try {
+      mine.complete(new Loaded(loader.load(source, gun), null));
+    } catch (TufException e) {
+      mine.complete(new Loaded(null, e));
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      loaded.remove(key, mine); // not a verdict on the trust data: a later check tries again
+      throw e;
+    }
+    return mine.join();
   }
 
   private static RequirementOutcome.Check met(NotaryV1Source source, String gun, String tag, Pin pin) {
