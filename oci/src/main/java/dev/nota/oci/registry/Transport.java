@@ -224,6 +224,11 @@ final class Transport implements Closeable {
     if (status == 404 && endpoint.notFound()) {
       return new NotFoundException(answer);
     }
+    HttpUrl to = response.isRedirect() ? Links.resolve(response.request().url(), response.header("Location")) : null;
+    if (to != null && response.request().url().isHttps() && !to.isHttps()) {
+      answer = endpoint.description() + ": " + registry + " answered " + status + ", a redirect from HTTPS to plain "
+          + "HTTP (" + to.host() + ":" + to.port() + "), which nota does not follow";
+    }
     return new RegistryException(answer, status, code);
   }
 
