@@ -6,7 +6,7 @@ import dev.nota.core.blob.BlobSignatures;
 import dev.nota.core.envelope.EnvelopeContent;
 import dev.nota.core.envelope.Envelopes;
 import dev.nota.core.envelope.Payload;
-import dev.nota.core.revocation.RevocationChecker;
+import dev.nota.core.revocation.OnlineRevocationChecker;
 import dev.nota.core.sign.Signer;
 import dev.nota.core.timestamp.Rfc3161TimestampVerifier;
 import dev.nota.core.verify.CheckResult;
@@ -108,6 +108,7 @@ final class BlobCommand implements Runnable {
     String mediaType;
     @Option(names = {"-m", "--user-metadata"}, paramLabel = "KEY=VALUE",
         description = "Metadata that must be in the signature (repeatable).") List<String> userMetadata;
+    @picocli.CommandLine.Mixin RevocationFlags revocationFlags;
     private final Context context;
 
     Verify(Context context) {
@@ -124,9 +125,10 @@ final class BlobCommand implements Runnable {
       Map<String, String> required = KeyValues.parse("--user-metadata", userMetadata);
       ConfigDir config = context.config();
       PolicyStatement policy = PolicyStatement.of(BlobTrustPolicyDocument.load(config.root()).policy(policyName));
+      // Revocation of the signing and TSA chains is checked online (OCSP, then CRL), as verify and notation do.
+      OnlineRevocationChecker revocation = new OnlineRevocationChecker(revocationFlags.options(context));
       EnvelopeVerifier verifier = new EnvelopeVerifier(new X509TrustStore(config.trustStoreRoot()),
-          context.clock(), RevocationChecker.OFFLINE,
-          new Rfc3161TimestampVerifier(RevocationChecker.OFFLINE, context.clock()))
+          context.clock(), revocation, new Rfc3161TimestampVerifier(revocation, context.clock()))
           .withPlugins(Plugins.host(context, null), Map.of());
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();

@@ -269,7 +269,7 @@ final class PromoteCommand implements Callable<Integer>, Nota.Debuggable {
 
   private EnvelopeVerifier envelopeVerifier() throws UserException {
     OnlineRevocationChecker revocation = new OnlineRevocationChecker(RevocationOptions.defaults()
-        .withCacheDir(VerifyCommand.revocationCacheDir(context))
+        .withCacheDir(RevocationFlags.cacheDir(context))
         .withClock(context.clock()));
     return new EnvelopeVerifier(new X509TrustStore(context.config().trustStoreRoot()), context.clock(),
         revocation, new Rfc3161TimestampVerifier(revocation, context.clock()))

@@ -226,7 +226,7 @@ final class SignCommand extends BulkArtifactCommand {
         .withTimeout(timestampTimeout == null ? null : Durations.parse(timestampTimeout))
         .withRevocation(new dev.nota.core.revocation.OnlineRevocationChecker(
             dev.nota.core.revocation.RevocationOptions.defaults()
-                .withCacheDir(VerifyCommand.revocationCacheDir(context))
+                .withCacheDir(RevocationFlags.cacheDir(context))
                 .withClock(context.clock())))
         .withClock(context.clock()));
   }

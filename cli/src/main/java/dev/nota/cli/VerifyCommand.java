@@ -22,9 +22,7 @@ import dev.nota.policy.ReferrerRequirement;
 import dev.nota.policy.Requirement;
 import dev.nota.policy.X509TrustStore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -75,13 +73,7 @@ final class VerifyCommand extends BulkArtifactCommand {
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.")
   OutputFormat output;
 
-  @Option(names = "--ocsp-timeout", paramLabel = "DURATION", defaultValue = "2s",
-      description = "Timeout of each OCSP request, e.g. 2s (default: ${DEFAULT-VALUE}).")
-  String ocspTimeout;
-
-  @Option(names = "--crl-timeout", paramLabel = "DURATION", defaultValue = "2s",
-      description = "Timeout of each CRL download, e.g. 5s (default: ${DEFAULT-VALUE}).")
-  String crlTimeout;
+  @Mixin RevocationFlags revocationFlags;
 
   @Option(names = "--at", paramLabel = "TIME",
       description = "Verify as of this RFC 3339 time (expiry, certificate validity, timestamps), for audits;"
@@ -122,10 +114,7 @@ final class VerifyCommand extends BulkArtifactCommand {
       AttachCommand.checkMediaType("--artifact-type", t);
     }
     Clock verifyClock = at == null ? context.clock() : Clock.fixed(parseTime(at), ZoneOffset.UTC);
-    RevocationOptions revocationOptions = RevocationOptions.defaults()
-        .withTimeouts(timeout("--ocsp-timeout", ocspTimeout), timeout("--crl-timeout", crlTimeout))
-        .withCacheDir(revocationCacheDir(context))
-        .withClock(context.clock());
+    RevocationOptions revocationOptions = revocationFlags.options(context);
     ConfigDir config = context.config();
     requirements = NotaTrustPolicyDocument.load(config.root());
     // Without nota's own policy, notation's is needed whatever the artifact: read it before touching the registry.
@@ -341,33 +330,6 @@ final class VerifyCommand extends BulkArtifactCommand {
 
   private static String requirementsDetail(RequirementOutcome o) {
     return o.satisfied() ? "every requirement met" : "requirements not met: " + String.join("; ", o.missing());
-  }
-
-  /**
-   * Where CRLs and OCSP responses are kept between runs: {@code $XDG_CACHE_HOME/nota/revocation}, else
-   * {@code ~/.cache/nota/revocation}; null (no cache) when neither variable is set.
-   */
-  static Path revocationCacheDir(Context context) {
-    String xdg = context.env().get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg, "nota", "revocation");
-    }
-    String home = context.env().get("HOME");
-    return home == null || home.isBlank() ? null : Path.of(home, ".cache", "nota", "revocation");
-  }
-
-  private static Duration timeout(String flag, String text) throws UserException {
-    Duration d;
-    try {
-      d = Durations.parse(text);
-    } catch (UserException e) {
-      throw new UserException(flag + ": " + e.getMessage());
-    }
-    if (d.compareTo(RevocationOptions.MAX_TIMEOUT) > 0) {
-      throw new UserException(flag + ": " + text + " is longer than the "
-          + RevocationOptions.MAX_TIMEOUT.toMinutes() + "m limit");
-    }
-    return d;
   }
 
   private static Instant parseTime(String text) throws UserException {
