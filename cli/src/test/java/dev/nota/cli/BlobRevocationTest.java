@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nota.core.revocation.OpensslPki;
 import dev.nota.core.x509.Openssl;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BlobRevocationTest {
   @TempDir Path home;
   private OpensslPki pki;
-  private final Map<String, String> env = new HashMap<>();
+  private Cli cli;
   private Path file;
   private Path signature;
 
@@ -37,11 +31,10 @@ class BlobRevocationTest {
   void setUp() throws Exception {
     Assumptions.assumeTrue(Openssl.available(), "openssl is not installed");
     pki = OpensslPki.start(home.resolve("pki"));
-    env.put("NOTA_CONFIG", home.resolve("config").toString());
-    env.put("XDG_CACHE_HOME", home.resolve("cache").toString());
+    cli = new Cli(home).env("XDG_CACHE_HOME", home.resolve("cache").toString());
     file = Files.writeString(home.resolve("sbom.json"), "{\"packages\":[]}");
     signature = home.resolve("sbom.json.jws.sig");
-    ok(run("cert", "add", "-t", "ca", "-s", "pki", pki.root().pem().toString()));
+    Cli.ok(cli.run("cert", "add", "-t", "ca", "-s", "pki", pki.root().pem().toString()));
   }
 
   @AfterEach
@@ -51,24 +44,12 @@ class BlobRevocationTest {
     }
   }
 
-  private Cli.Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Context context = new Context(Map.copyOf(env), new ByteArrayInputStream(new byte[0]), Clock.systemUTC());
-    int code = Nota.run(context, new PrintWriter(out), new PrintWriter(err), args);
-    return new Cli.Result(code, out.toString(), err.toString());
-  }
-
-  private static void ok(Cli.Result r) {
-    assertEquals(0, r.code(), r::toString);
-  }
-
   private OpensslPki.Issued signWith(String name, String level) throws Exception {
     OpensslPki.Issued leaf = pki.leaf(name, true, true, true);
-    ok(run("key", "add", name, "--key", leaf.key().toString(), "--cert", pki.chainPem(leaf).toString(),
+    Cli.ok(cli.run("key", "add", name, "--key", leaf.key().toString(), "--cert", pki.chainPem(leaf).toString(),
         "--default"));
-    ok(run("blob", "sign", file.toString()));
-    ok(run("blob", "policy", "init", "--force", "--name", "files", "--global", "--trust-store", "ca:pki",
+    Cli.ok(cli.run("blob", "sign", file.toString()));
+    Cli.ok(cli.run("blob", "policy", "init", "--force", "--name", "files", "--global", "--trust-store", "ca:pki",
         "--trusted-identity", "*", "--level", level));
     return leaf;
   }
@@ -76,8 +57,8 @@ class BlobRevocationTest {
   @Test
   void aGoodChainIsAskedAboutAndVerifies() throws Exception {
     signWith("good", "strict");
-    Cli.Result r = run("blob", "verify", "-s", signature.toString(), file.toString());
-    ok(r);
+    Cli.Result r = cli.run("blob", "verify", "-s", signature.toString(), file.toString());
+    Cli.ok(r);
     assertTrue(r.out().contains("Successfully verified signature " + signature), r::toString);
     assertTrue(pki.ocspRequests() >= 2, "leaf and intermediate asked");
   }
@@ -87,7 +68,7 @@ class BlobRevocationTest {
   void aRevokedLeafFailsAtStrictAndIsLoggedAtPermissive(String level, int exit) throws Exception {
     OpensslPki.Issued leaf = signWith("revoked", level);
     pki.revoke("inter", leaf);
-    Cli.Result r = run("blob", "verify", "-s", signature.toString(), file.toString());
+    Cli.Result r = cli.run("blob", "verify", "-s", signature.toString(), file.toString());
     assertEquals(exit, r.code(), r::toString);
     assertTrue(r.err().contains("certificate with subject \"CN=revoked,O=nota tests,ST=WA,C=US\" is revoked"),
         r::toString);
@@ -101,7 +82,7 @@ class BlobRevocationTest {
   @Test
   void aBadTimeoutIsAUsageError() throws Exception {
     signWith("good", "strict");
-    Cli.Result r = run("blob", "verify", "--ocsp-timeout", "10m", "-s", signature.toString(), file.toString());
+    Cli.Result r = cli.run("blob", "verify", "--ocsp-timeout", "10m", "-s", signature.toString(), file.toString());
     assertEquals(2, r.code(), r::toString);
     assertEquals("Error: --ocsp-timeout: 10m is longer than the 5m limit", r.err().strip(), r::toString);
   }

@@ -2,6 +2,7 @@ package dev.nota.core.envelope;
 
 import static dev.nota.core.envelope.JwsTestEnvelopes.header;
 import static dev.nota.core.envelope.JwsTestEnvelopes.signed;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -233,29 +235,27 @@ class JwsEnvelopeTest {
     assertEquals(alg, Envelopes.parse(MediaTypes.JWS, envelope).verify().algorithm());
   }
 
+  /** {@code alphabet,text}: url = base64url without padding (JWS members), std = standard base64 with padding (x5c). */
   @ParameterizedTest
-  @ValueSource(strings = {"", "QUJD", "QUI", "QQ", "a-_9", "AAAA-_-_"})
-  void base64urlTakesTheUrlAlphabetWithoutPadding(String text) throws Exception {
-    assertEquals(Base64.getUrlDecoder().decode(text).length, JwsEnvelope.base64url("m", text).length);
+  @CsvSource({"url,''", "url,QUJD", "url,QUI", "url,QQ", "url,a-_9", "url,AAAA-_-_",
+      "std,''", "std,QUJD", "std,QUI=", "std,QQ==", "std,a+b/", "std,AA+/AA=="})
+  void eachBase64FlavourTakesItsAlphabetAndPadding(String alphabet, String text) throws Exception {
+    byte[] expected = alphabet.equals("url") ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text);
+    byte[] actual = alphabet.equals("url") ? JwsEnvelope.base64url("m", text) : JwsEnvelope.base64("m", text);
+    assertArrayEquals(expected, actual);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"QUI=", "QQ==", "a+b/", "ab c", "Q", "QUJD\n", "é", "QU=I"})
-  void base64urlRefusesPaddingOtherAlphabetsAndBadLengths(String text) {
-    EnvelopeException e = assertThrows(EnvelopeException.class, () -> JwsEnvelope.base64url("m", text));
-    assertTrue(e.getMessage().contains("\"m\" is not base64url"), e.getMessage());
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"", "QUJD", "QUI=", "QQ==", "a+b/", "AA+/AA=="})
-  void base64TakesTheStandardAlphabetWithPadding(String text) throws Exception {
-    assertEquals(Base64.getDecoder().decode(text).length, JwsEnvelope.base64("m", text).length);
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"QUI", "Q===", "a-b_", "QU=I", "=QUI", "QQ=", "ab c", "é==="})
-  void base64RefusesTheUrlAlphabetMisplacedPaddingAndBadLengths(String text) {
-    EnvelopeException e = assertThrows(EnvelopeException.class, () -> JwsEnvelope.base64("m", text));
+  @CsvSource({"url,QUI=", "url,QQ==", "url,a+b/", "url,ab c", "url,Q", "url,QUJD\\n", "url,é", "url,QU=I",
+      "std,QUI", "std,Q===", "std,a-b_", "std,QU=I", "std,=QUI", "std,QQ=", "std,ab c", "std,é==="})
+  void eachBase64FlavourRefusesOtherAlphabetsMisplacedPaddingAndBadLengths(String alphabet, String text) {
+    EnvelopeException e = assertThrows(EnvelopeException.class, () -> {
+      if (alphabet.equals("url")) {
+        JwsEnvelope.base64url("m", text);
+      } else {
+        JwsEnvelope.base64("m", text);
+      }
+    });
     assertTrue(e.getMessage().contains("\"m\" is not"), e.getMessage());
   }
 }
