@@ -7,4 +7,5 @@ record Services(
     Faults faults,
     Auth auth,
     boolean referrersApi,
-    boolean deleteEnabled) {}
+    boolean deleteEnabled,
+    java.time.Duration uploadExpiry) {}

@@ -118,6 +118,7 @@ public final class TestRegistry implements AutoCloseable {
     private boolean deleteEnabled = true;
     private boolean sparseManifests;
     private SSLContext tls;
+    private java.time.Duration uploadExpiry = java.time.Duration.ofHours(1);
 
     private Builder() {}
 
@@ -183,6 +184,18 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /**
+     * How long an upload session may sit idle before it is dropped with what it received (default one hour; a
+     * long-running registry would otherwise keep every abandoned upload until it stops). Swept when a session starts.
+     */
+    public Builder uploadExpiry(java.time.Duration idle) {
+      if (idle.isNegative() || idle.isZero()) {
+        throw new IllegalArgumentException("upload expiry must be positive: " + idle);
+      }
+      this.uploadExpiry = idle;
+      return this;
+    }
+
+    /**
      * Serve HTTPS instead of plain HTTP, with the server certificate and key of {@code context}; token realm URLs
      * then use https too.
      */
@@ -195,7 +208,8 @@ public final class TestRegistry implements AutoCloseable {
       BlobStore store = storage == null ? BlobStore.inMemory() : BlobStore.files(storage);
       Repositories repos = new Repositories(store, storage, sparseManifests);
       Faults faults = new Faults();
-      Services services = new Services(store, repos, faults, auth, referrersApi, deleteEnabled);
+      Services services = new Services(store, repos, faults, auth, referrersApi, deleteEnabled,
+          uploadExpiry);
       Router router = new Router(services);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bindHost), bindPort);
       noDelay();

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Blob uploads, {@code /v2/<name>/blobs/uploads/[<uuid>]}: session start (POST), cross-repository mount (from
@@ -24,6 +25,9 @@ final class UploadHandler {
     final String name;
     final BlobStore.Upload upload;
     final MessageDigest sha256 = Digest.Algorithm.SHA256.newMessageDigest();
+    /** Requests on this session in progress (a sweep leaves it alone then) and when the last one ended. */
+    final AtomicInteger active = new AtomicInteger();
+    volatile long idleSince = System.nanoTime();
 
     Session(String id, String name, BlobStore.Upload upload) {
       this.id = id;
@@ -48,20 +52,48 @@ final class UploadHandler {
     if (s == null || !s.name.equals(name)) {
       throw RegistryError.uploadUnknown(id);
     }
-    synchronized (s) {
-      if (sessions.get(id) != s) {
-        throw RegistryError.uploadUnknown(id);
-      }
-      switch (call.method()) {
-        case "GET" -> status(call, s, 204);
-        case "PATCH" -> patch(call, s);
-        case "PUT" -> put(call, s);
-        case "DELETE" -> {
-          sessions.remove(id);
-          s.upload.discard();
-          call.empty(204);
+    s.active.incrementAndGet();
+    try {
+      synchronized (s) {
+        if (sessions.get(id) != s) {
+          throw RegistryError.uploadUnknown(id);
         }
-        default -> throw RegistryError.unsupported(call.method() + " on an upload session");
+        switch (call.method()) {
+          case "GET" -> status(call, s, 204);
+          case "PATCH" -> patch(call, s);
+          case "PUT" -> put(call, s);
+          case "DELETE" -> {
+            sessions.remove(id);
+            s.upload.discard();
+            call.empty(204);
+          }
+          default -> throw RegistryError.unsupported(call.method() + " on an upload session");
+        }
+      }
+    } finally {
+      s.idleSince = System.nanoTime();
+      s.active.decrementAndGet();
+    }
+  }
+
+  /**
+   * Drops the sessions idle for longer than the expiry, with their bytes. A session with a request in progress is
+   * skipped (never waited for); one whose request arrives while it is being dropped finds it gone (404).
+   */
+  private void sweep() {
+    long limit = services.uploadExpiry().toNanos();
+    long now = System.nanoTime();
+    for (Session s : sessions.values()) {
+      if (s.active.get() == 0 && now - s.idleSince > limit) {
+        synchronized (s) {
+          if (s.active.get() == 0 && now - s.idleSince > limit && sessions.remove(s.id, s)) {
+            try {
+              s.upload.discard();
+            } catch (IOException e) {
+              // the session is gone either way; a file store clears leftovers at its next start
+            }
+          }
+        }
       }
     }
   }
@@ -91,6 +123,7 @@ final class UploadHandler {
       }
       return;
     }
+    sweep();
     String id = newId();
     Session s = new Session(id, name, services.store().newUpload(id));
     sessions.put(id, s);
